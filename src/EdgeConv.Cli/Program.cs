@@ -1,0 +1,3 @@
+using EdgeConv.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,180 @@
+using EdgeConv.Graph;
+using EdgeConv.Kernels;
+using EdgeConv.Kernels.Float;
+using EdgeConv.Kernels.Reference;
+
+namespace EdgeConv.Runtime.Operations;
+
+/// <summary>Shape checks shared by CONV_2D and DEPTHWISE_CONV_2D.</summary>
+internal static class ConvShapes
+{
+    public static ConvGeometry Geometry(PrepareContext ctx, Shape4 inShape, int filterH, int filterW, Shape4 outShape)
+    {
+        var o = ctx.Op.Options;
+        ctx.ExpectPositive(o.StrideH, "stride_h");
+        ctx.ExpectPositive(o.StrideW, "stride_w");
+        ctx.ExpectPositive(o.DilationH, "dilation_h_factor");
+        ctx.ExpectPositive(o.DilationW, "dilation_w_factor");
+        ctx.ExpectPositive(filterH, "filter height");
+        ctx.ExpectPositive(filterW, "filter width");
+        var g = ConvGeometry.Create(o.Padding, o.StrideH, o.StrideW, o.DilationH, o.DilationW,
+            inShape.H, inShape.W, filterH, filterW, out int outH, out int outW);
+        if (outH <= 0 || outW <= 0 || outShape.H != outH || outShape.W != outW || outShape.N != inShape.N)
+            throw ctx.Error($"output shape {outShape} does not match the {o.Padding} window {filterH}x{filterW} stride {o.StrideH}x{o.StrideW} dilation {o.DilationH}x{o.DilationW} over input {inShape} (expected [{inShape.N},{outH},{outW},C]).");
+        return g;
+    }
+
+    public static string Describe(OpOptions o, int fh, int fw) =>
+        $"{fh}x{fw} s{o.StrideH}x{o.StrideW} d{o.DilationH}x{o.DilationW} {o.Padding.ToString().ToUpperInvariant()} {o.Activation}";
+}
+
+/// <summary>CONV_2D, int8 or float32, standard or grouped.</summary>
+internal sealed class Conv2DOperation : Operation
+{
+    private readonly int _input, _filter, _bias, _output;
+    private readonly Shape4 _inShape, _filterShape, _outShape;
+    private readonly ConvGeometry _geometry;
+    private readonly RequantParams? _requant;
+    private readonly float _actMin, _actMax;
+    private readonly bool _isFloat;
+
+    public Conv2DOperation(PrepareContext ctx) : base(ctx.Op)
+    {
+        ctx.ExpectCounts(2, 3, 1);
+        var input = ctx.Input(0);
+        var filter = ctx.Input(1);
+        var output = ctx.Output(0);
+        ctx.ExpectRank(input, 4, "input");
+        ctx.ExpectRank(filter, 4, "filter");
+        ctx.ExpectRank(output, 4, "output");
+        ctx.ExpectConstant(filter, "filter");
+        _inShape = Shape4.FromDims(input.Shape);
+        _filterShape = Shape4.FromDims(filter.Shape);
+        _outShape = Shape4.FromDims(output.Shape);
+        if (_filterShape.N != _outShape.C)
+            throw ctx.Error($"filter {filter.Describe()} has {_filterShape.N} output channels but output {output.Describe()} has {_outShape.C}.");
+        ctx.ExpectPositive(_filterShape.C, "filter input depth");
+        if (_inShape.C % _filterShape.C != 0)
+            throw ctx.Error($"filter input depth {_filterShape.C} does not divide input depth {_inShape.C}.");
+        int groups = _inShape.C / _filterShape.C;
+        if (_outShape.C % groups != 0)
+            throw ctx.Error($"output depth {_outShape.C} is not a multiple of the {groups} groups.");
+        _geometry = ConvShapes.Geometry(ctx, _inShape, _filterShape.H, _filterShape.W, _outShape);
+        _input = input.Index;
+        _filter = filter.Index;
+        _output = output.Index;
+        _isFloat = input.Type == ElementType.Float32;
+        if (_isFloat)
+        {
+            ctx.ExpectType(filter, ElementType.Float32, "filter");
+            ctx.ExpectType(output, ElementType.Float32, "output");
+            _bias = ctx.Bias(2, _outShape.C, ElementType.Float32)?.Index ?? -1;
+            (_actMin, _actMax) = ctx.FloatActivationRange(ctx.Op.Options.Activation);
+        }
+        else
+        {
+            _bias = ctx.Bias(2, _outShape.C, ElementType.Int32)?.Index ?? -1;
+            _requant = ctx.ConvRequant(input, filter, output, _outShape.C, 0, ctx.Op.Options.Activation);
+        }
+    }
+
+    public override string KernelName => _isFloat ? "ConvFloat.Conv2D" :
+        (_inShape.C == _filterShape.C ? "Conv2DInt8Reference" : "Conv2DInt8Reference(grouped)");
+
+    public override long Macs => (long)_outShape.FlatSize * _filterShape.H * _filterShape.W * _filterShape.C;
+
+    public override long Parameters => (long)_filterShape.FlatSize + (_bias >= 0 ? _outShape.C : 0);
+
+    public override string Describe() => ConvShapes.Describe(Info.Options, _filterShape.H, _filterShape.W)
+        + (_inShape.C != _filterShape.C ? $" groups={_inShape.C / _filterShape.C}" : "");
+
+    public override void Execute(TensorMemory m)
+    {
+        if (_isFloat)
+        {
+            ConvFloat.Conv2D(_geometry, _actMin, _actMax, m.Read<float>(_input), _inShape,
+                m.Read<float>(_filter), _filterShape, _bias >= 0 ? m.Read<float>(_bias) : default,
+                m.Write<float>(_output), _outShape);
+            return;
+        }
+        Conv2DInt8Reference.Run(_geometry, _requant!, m.Read<sbyte>(_input), _inShape,
+            m.Read<sbyte>(_filter), _filterShape, _bias >= 0 ? m.Read<int>(_bias) : default,
+            m.Write<sbyte>(_output), _outShape);
+    }
+}
+
+/// <summary>DEPTHWISE_CONV_2D, int8 or float32, any depth multiplier.</summary>
+internal sealed class DepthwiseConv2DOperation : Operation
+{
+    private readonly int _input, _filter, _bias, _output, _multiplier;
+    private readonly Shape4 _inShape, _filterShape, _outShape;
+    private readonly ConvGeometry _geometry;
+    private readonly RequantParams? _requant;
+    private readonly float _actMin, _actMax;
+    private readonly bool _isFloat;
+
+    public DepthwiseConv2DOperation(PrepareContext ctx) : base(ctx.Op)
+    {
+        ctx.ExpectCounts(2, 3, 1);
+        var input = ctx.Input(0);
+        var filter = ctx.Input(1);
+        var output = ctx.Output(0);
+        ctx.ExpectRank(input, 4, "input");
+        ctx.ExpectRank(filter, 4, "filter");
+        ctx.ExpectRank(output, 4, "output");
+        ctx.ExpectConstant(filter, "filter");
+        _inShape = Shape4.FromDims(input.Shape);
+        _filterShape = Shape4.FromDims(filter.Shape);
+        _outShape = Shape4.FromDims(output.Shape);
+        if (_filterShape.N != 1)
+            throw ctx.Error($"filter {filter.Describe()} must have shape [1, H, W, C*M].");
+        if (_filterShape.C != _outShape.C)
+            throw ctx.Error($"filter {filter.Describe()} has {_filterShape.C} channels but output {output.Describe()} has {_outShape.C}.");
+        ctx.ExpectPositive(_inShape.C, "input depth");
+        if (_outShape.C % _inShape.C != 0)
+            throw ctx.Error($"output depth {_outShape.C} is not a multiple of input depth {_inShape.C}.");
+        _multiplier = _outShape.C / _inShape.C;
+        int declared = ctx.Op.Options.DepthMultiplier;
+        if (declared != 0 && declared != _multiplier)
+            throw ctx.Error($"depth_multiplier option is {declared}, but the shapes imply {_multiplier} ({_inShape.C} -> {_outShape.C} channels).");
+        _geometry = ConvShapes.Geometry(ctx, _inShape, _filterShape.H, _filterShape.W, _outShape);
+        _input = input.Index;
+        _filter = filter.Index;
+        _output = output.Index;
+        _isFloat = input.Type == ElementType.Float32;
+        if (_isFloat)
+        {
+            ctx.ExpectType(filter, ElementType.Float32, "filter");
+            ctx.ExpectType(output, ElementType.Float32, "output");
+            _bias = ctx.Bias(2, _outShape.C, ElementType.Float32)?.Index ?? -1;
+            (_actMin, _actMax) = ctx.FloatActivationRange(ctx.Op.Options.Activation);
+        }
+        else
+        {
+            _bias = ctx.Bias(2, _outShape.C, ElementType.Int32)?.Index ?? -1;
+            _requant = ctx.ConvRequant(input, filter, output, _outShape.C, 3, ctx.Op.Options.Activation);
+        }
+    }
+
+    public override string KernelName => _isFloat ? "ConvFloat.Depthwise" : "DepthwiseConv2DInt8Reference";
+
+    public override long Macs => (long)_outShape.FlatSize * _filterShape.H * _filterShape.W;
+
+    public override long Parameters => (long)_filterShape.FlatSize + (_bias >= 0 ? _outShape.C : 0);
+
+    public override string Describe() => ConvShapes.Describe(Info.Options, _filterShape.H, _filterShape.W) + $" x{_multiplier}";
+
+    public override void Execute(TensorMemory m)
+    {
+        if (_isFloat)
+        {
+            ConvFloat.Depthwise(_geometry, _multiplier, _actMin, _actMax, m.Read<float>(_input), _inShape,
+                m.Read<float>(_filter), _filterShape, _bias >= 0 ? m.Read<float>(_bias) : default,
+                m.Write<float>(_output), _outShape);
+            return;
+        }
+        DepthwiseConv2DInt8Reference.Run(_geometry, _multiplier, _requant!, m.Read<sbyte>(_input), _inShape,
+            m.Read<sbyte>(_filter), _filterShape, _bias >= 0 ? m.Read<int>(_bias) : default,
+            m.Write<sbyte>(_output), _outShape);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+using EdgeConv.Graph;
+
+namespace EdgeConv.Runtime;
+
+/// <summary>
+/// Where every tensor's bytes live during one interpreter's invokes: constants in the model
+/// bytes (read in place), everything else at its planned offset in the interpreter's arena.
+/// </summary>
+internal sealed class TensorMemory
+{
+    private readonly byte[] _arena;
+    private readonly byte[] _constants;
+    private readonly int[] _offsets;
+    private readonly int[] _lengths;
+    private readonly bool[] _isConstant;
+
+    public TensorMemory(byte[] arena, ModelGraph graph, ArenaPlan plan)
+    {
+        _arena = arena;
+        _constants = graph.Data;
+        int n = graph.Tensors.Length;
+        _offsets = new int[n];
+        _lengths = new int[n];
+        _isConstant = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            var t = graph.Tensors[i];
+            _lengths[i] = t.ByteLength;
+            if (t.IsConstant)
+            {
+                _isConstant[i] = true;
+                _offsets[i] = t.DataOffset;
+            }
+            else if (plan.Offsets[i] >= 0)
+            {
+                _offsets[i] = plan.Offsets[i];
+            }
+            else
+            {
+                _lengths[i] = 0; // never touched by any op
+            }
+        }
+    }
+
+    public byte[] Arena => _arena;
+
+    public Span<byte> Bytes(int tensor) => _isConstant[tensor]
+        ? throw new InvalidOperationException($"Tensor {tensor} is constant and cannot be written.")
+        : _arena.AsSpan(_offsets[tensor], _lengths[tensor]);
+
+    public ReadOnlySpan<byte> ReadBytes(int tensor) =>
+        (_isConstant[tensor] ? _constants : _arena).AsSpan(_offsets[tensor], _lengths[tensor]);
+
+    public ReadOnlySpan<T> Read<T>(int tensor) where T : struct => MemoryMarshal.Cast<byte, T>(ReadBytes(tensor));
+
+    public Span<T> Write<T>(int tensor) where T : struct => MemoryMarshal.Cast<byte, T>(Bytes(tensor));
+}

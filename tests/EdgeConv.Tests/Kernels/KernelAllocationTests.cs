@@ -1,0 +1,61 @@
+using EdgeConv.Graph;
+using EdgeConv.Kernels.Float;
+using EdgeConv.Kernels.Reference;
+using EdgeConv.Quantization;
+using EdgeConv.Tests.Support;
+
+namespace EdgeConv.Tests.Kernels;
+
+public class KernelAllocationTests
+{
+    [Fact]
+    public void RunMethods_AllocateNothing()
+    {
+        var rng = new Random(3);
+        var shape = new Shape4(1, 3, 3, 8);
+        var bcast = new Shape4(1, 1, 1, 8);
+        sbyte[] a = RandomTensors.Int8(rng, shape.FlatSize), b = RandomTensors.Int8(rng, bcast.FlatSize);
+        var q = new sbyte[shape.FlatSize];
+        var f = new float[shape.FlatSize];
+        var f2 = new float[shape.FlatSize];
+        var fb = new float[bcast.FlatSize];
+        var mean = new sbyte[8];
+        var meanF = new float[8];
+
+        var softmax = SoftmaxInt8Reference.Prepare(1f, 0.1f, 1f / 256, -128);
+        var logistic = LogisticInt8Reference.Prepare(0.1f, 0, 1f / 256, -128);
+        var hardSwish = HardSwishInt8Reference.Prepare(0.1f, 0, 0.1f, 0);
+        var add = AddInt8Reference.Prepare(0.1f, 0, 0.2f, 1, 0.2f, 2, FusedActivation.Relu);
+        var mul = MulInt8Reference.Prepare(0.1f, 0, 0.2f, 1, 0.2f, 2, FusedActivation.None);
+        var meanP = MeanInt8Reference.Prepare(0.1f, 0, 0.2f, 3);
+        var quantize = QuantizeReference.PrepareFromFloat(0.1f, 0);
+        var requantize = QuantizeReference.PrepareRequantize(0.1f, 0, 0.2f, 3);
+        var dequantize = DequantizeReference.Prepare(0.1f, 0);
+
+        void RunAll()
+        {
+            SoftmaxInt8Reference.Run(softmax, a, q, 8);
+            LogisticInt8Reference.Run(logistic, a, q);
+            HardSwishInt8Reference.Run(hardSwish, a, q);
+            AddInt8Reference.Run(add, shape, a, bcast, b, shape, q);
+            AddInt8Reference.Run(add, shape, a, shape, a, shape, q);
+            MulInt8Reference.Run(mul, shape, a, bcast, b, shape, q);
+            MeanInt8Reference.Run(meanP, shape, a, mean);
+            DequantizeReference.Run(dequantize, a, f);
+            QuantizeReference.Run(quantize, f, q);
+            QuantizeReference.Run(requantize, a, q);
+            SoftmaxFloat.Run(f, f2, 8, 1f);
+            LogisticFloat.Run(f, f2);
+            HardSwishFloat.Run(f, f2);
+            AddFloat.Run(shape, f, bcast, fb, shape, f2, FusedActivation.Relu6);
+            MulFloat.Run(shape, f, bcast, fb, shape, f2, FusedActivation.None);
+            MeanFloat.Run(shape, f, meanF);
+        }
+
+        RunAll(); // JIT and type initialisation happen here.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RunAll();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+}

@@ -21,6 +21,11 @@ internal static class OperationFactory
             BuiltinOp.Pad or BuiltinOp.PadV2 => new PadOperation(ctx),
             BuiltinOp.Transpose => new TransposeOperation(ctx),
             BuiltinOp.Concatenation => new ConcatenationOperation(ctx),
+            BuiltinOp.Add or BuiltinOp.Mul => new BinaryElementwiseOperation(ctx),
+            BuiltinOp.Softmax => new SoftmaxOperation(ctx),
+            BuiltinOp.Logistic or BuiltinOp.HardSwish => new ActivationOperation(ctx),
+            BuiltinOp.Mean => new MeanOperation(ctx),
+            BuiltinOp.Quantize or BuiltinOp.Dequantize => new QuantizeOperation(ctx),
             _ => throw ctx.Error("this operator is not supported by EdgeConv."),
         };
     }

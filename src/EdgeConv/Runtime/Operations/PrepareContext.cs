@@ -19,6 +19,19 @@ internal sealed class PrepareContext
 
     public ModelFormatException Error(string what) => new($"{Graph.Name}: {Op.Describe()}: {what}");
 
+    /// <summary>Runs a kernel's Prepare, turning its argument checks into a model error naming this op.</summary>
+    public T Guard<T>(Func<T> prepare)
+    {
+        try
+        {
+            return prepare();
+        }
+        catch (ArgumentException e)
+        {
+            throw Error(e.Message);
+        }
+    }
+
     public void ExpectCounts(int minInputs, int maxInputs, int outputs)
     {
         if (Op.Inputs.Length < minInputs || Op.Inputs.Length > maxInputs)

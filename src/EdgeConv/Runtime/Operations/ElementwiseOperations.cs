@@ -1,0 +1,279 @@
+using EdgeConv.Graph;
+using EdgeConv.Kernels.Float;
+using EdgeConv.Kernels.Reference;
+
+namespace EdgeConv.Runtime.Operations;
+
+/// <summary>ADD and MUL, int8 or float32, same shape or 4-D broadcast.</summary>
+internal sealed class BinaryElementwiseOperation : Operation
+{
+    private readonly int _a, _b, _output;
+    private readonly Shape4 _aShape, _bShape, _outShape;
+    private readonly AddInt8Params _add;
+    private readonly MulInt8Params _mul;
+    private readonly bool _isFloat, _isAdd;
+
+    public BinaryElementwiseOperation(PrepareContext ctx) : base(ctx.Op)
+    {
+        ctx.ExpectCounts(2, 2, 1);
+        var a = ctx.Input(0);
+        var b = ctx.Input(1);
+        var output = ctx.Output(0);
+        _isAdd = ctx.Op.Op == BuiltinOp.Add;
+        foreach (var t in new[] { a, b, output })
+            if (t.Shape.Length > 4)
+                throw ctx.Error($"{t.Describe()} has rank {t.Shape.Length}; at most 4 is supported.");
+        _aShape = Shape4.FromDims(a.Shape);
+        _bShape = Shape4.FromDims(b.Shape);
+        _outShape = Shape4.FromDims(output.Shape);
+        var expected = ctx.Guard(() => Broadcast4D.OutputShape(_aShape, _bShape));
+        if (expected != _outShape)
+            throw ctx.Error($"output {output.Describe()} should have the broadcast shape {expected} of {a.Describe()} and {b.Describe()}.");
+        _a = a.Index;
+        _b = b.Index;
+        _output = output.Index;
+        _isFloat = a.Type == ElementType.Float32;
+        var act = ctx.Op.Options.Activation;
+        if (_isFloat)
+        {
+            ctx.ExpectType(b, ElementType.Float32, "input 1");
+            ctx.ExpectType(output, ElementType.Float32, "output");
+            ctx.FloatActivationRange(act);
+            return;
+        }
+        var (s1, z1) = ctx.Int8Quant(a, "input 0");
+        var (s2, z2) = ctx.Int8Quant(b, "input 1");
+        var (so, zo) = ctx.Int8Quant(output, "output");
+        ctx.Int8ActivationRange(act, so, zo);
+        if (_isAdd)
+            _add = ctx.Guard(() => AddInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act));
+        else
+            _mul = ctx.Guard(() => MulInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act));
+    }
+
+    public override string KernelName => (_isAdd ? "Add" : "Mul") + (_isFloat ? "Float" : "Int8Reference")
+        + (_aShape == _bShape ? "" : "(broadcast)");
+
+    public override string Describe() => Info.Options.Activation.ToString();
+
+    public override void Execute(TensorMemory m)
+    {
+        var act = Info.Options.Activation;
+        if (_isFloat)
+        {
+            if (_isAdd)
+                AddFloat.Run(_aShape, m.Read<float>(_a), _bShape, m.Read<float>(_b), _outShape, m.Write<float>(_output), act);
+            else
+                MulFloat.Run(_aShape, m.Read<float>(_a), _bShape, m.Read<float>(_b), _outShape, m.Write<float>(_output), act);
+        }
+        else if (_isAdd)
+        {
+            AddInt8Reference.Run(_add, _aShape, m.Read<sbyte>(_a), _bShape, m.Read<sbyte>(_b), _outShape, m.Write<sbyte>(_output));
+        }
+        else
+        {
+            MulInt8Reference.Run(_mul, _aShape, m.Read<sbyte>(_a), _bShape, m.Read<sbyte>(_b), _outShape, m.Write<sbyte>(_output));
+        }
+    }
+}
+
+/// <summary>SOFTMAX over the last dimension, int8 (TFLite's fixed-point exp) or float32.</summary>
+internal sealed class SoftmaxOperation : Operation
+{
+    private readonly int _input, _output, _depth;
+    private readonly SoftmaxInt8Params _params;
+    private readonly bool _isFloat;
+
+    public SoftmaxOperation(PrepareContext ctx) : base(ctx.Op)
+    {
+        ctx.ExpectCounts(1, 1, 1);
+        var input = ctx.Input(0);
+        var output = ctx.Output(0);
+        ctx.ExpectSameElements(input, output);
+        if (input.Shape.Length == 0)
+            throw ctx.Error($"input {input.Describe()} must have at least one dimension.");
+        _depth = input.Shape[^1];
+        ctx.ExpectPositive(_depth, "softmax depth");
+        _input = input.Index;
+        _output = output.Index;
+        _isFloat = input.Type == ElementType.Float32;
+        if (_isFloat)
+        {
+            ctx.ExpectType(output, ElementType.Float32, "output");
+            return;
+        }
+        var (si, _) = ctx.Int8Quant(input, "input");
+        var (so, zo) = ctx.Int8Quant(output, "output");
+        float beta = ctx.Op.Options.Beta;
+        _params = ctx.Guard(() => SoftmaxInt8Reference.Prepare(beta, si, so, zo));
+    }
+
+    public override string KernelName => _isFloat ? "SoftmaxFloat" : "SoftmaxInt8Reference";
+
+    public override string Describe() => $"beta={Info.Options.Beta}";
+
+    public override void Execute(TensorMemory m)
+    {
+        if (_isFloat)
+            SoftmaxFloat.Run(m.Read<float>(_input), m.Write<float>(_output), _depth, Info.Options.Beta);
+        else
+            SoftmaxInt8Reference.Run(_params, m.Read<sbyte>(_input), m.Write<sbyte>(_output), _depth);
+    }
+}
+
+/// <summary>LOGISTIC and HARD_SWISH, int8 or float32.</summary>
+internal sealed class ActivationOperation : Operation
+{
+    private readonly int _input, _output;
+    private readonly LogisticInt8Params _logistic;
+    private readonly HardSwishInt8Params _hardSwish;
+    private readonly bool _isFloat, _isLogistic;
+
+    public ActivationOperation(PrepareContext ctx) : base(ctx.Op)
+    {
+        ctx.ExpectCounts(1, 1, 1);
+        var input = ctx.Input(0);
+        var output = ctx.Output(0);
+        ctx.ExpectSameElements(input, output);
+        _isLogistic = ctx.Op.Op == BuiltinOp.Logistic;
+        _input = input.Index;
+        _output = output.Index;
+        _isFloat = input.Type == ElementType.Float32;
+        if (_isFloat)
+        {
+            ctx.ExpectType(output, ElementType.Float32, "output");
+            return;
+        }
+        var (si, zi) = ctx.Int8Quant(input, "input");
+        var (so, zo) = ctx.Int8Quant(output, "output");
+        if (_isLogistic)
+            _logistic = ctx.Guard(() => LogisticInt8Reference.Prepare(si, zi, so, zo));
+        else
+            _hardSwish = ctx.Guard(() => HardSwishInt8Reference.Prepare(si, zi, so, zo));
+    }
+
+    public override string KernelName => (_isLogistic ? "Logistic" : "HardSwish") + (_isFloat ? "Float" : "Int8Reference");
+
+    public override void Execute(TensorMemory m)
+    {
+        if (_isFloat)
+        {
+            if (_isLogistic) LogisticFloat.Run(m.Read<float>(_input), m.Write<float>(_output));
+            else HardSwishFloat.Run(m.Read<float>(_input), m.Write<float>(_output));
+        }
+        else if (_isLogistic)
+        {
+            LogisticInt8Reference.Run(_logistic, m.Read<sbyte>(_input), m.Write<sbyte>(_output));
+        }
+        else
+        {
+            HardSwishInt8Reference.Run(_hardSwish, m.Read<sbyte>(_input), m.Write<sbyte>(_output));
+        }
+    }
+}
+
+/// <summary>MEAN over H and W of a 4-D NHWC tensor (keep_dims either way), int8 or float32.</summary>
+internal sealed class MeanOperation : Operation
+{
+    private readonly int _input, _output;
+    private readonly Shape4 _inShape;
+    private readonly MeanInt8Params _params;
+    private readonly bool _isFloat;
+
+    public MeanOperation(PrepareContext ctx) : base(ctx.Op)
+    {
+        ctx.ExpectCounts(2, 2, 1);
+        var input = ctx.Input(0);
+        var output = ctx.Output(0);
+        ctx.ExpectRank(input, 4, "input");
+        int[] axes = ctx.ConstantInts(ctx.Input(1), "axis");
+        var normalized = axes.Select(a => a < 0 ? a + 4 : a).Distinct().OrderBy(a => a).ToArray();
+        if (!normalized.SequenceEqual([1, 2]))
+            throw ctx.Error($"reduces over axes [{string.Join(',', axes)}]; only the spatial axes [1, 2] of an NHWC tensor are supported.");
+        _inShape = Shape4.FromDims(input.Shape);
+        if (output.ElementCount != _inShape.N * _inShape.C)
+            throw ctx.Error($"output {output.Describe()} should hold {_inShape.N}x{_inShape.C} elements.");
+        _input = input.Index;
+        _output = output.Index;
+        _isFloat = input.Type == ElementType.Float32;
+        if (_isFloat)
+        {
+            ctx.ExpectType(output, ElementType.Float32, "output");
+            return;
+        }
+        var (si, zi) = ctx.Int8Quant(input, "input");
+        var (so, zo) = ctx.Int8Quant(output, "output");
+        _params = ctx.Guard(() => MeanInt8Reference.Prepare(si, zi, so, zo));
+    }
+
+    public override string KernelName => _isFloat ? "MeanFloat" : "MeanInt8Reference";
+
+    public override long Macs => _inShape.FlatSize;
+
+    public override string Describe() => $"axes=[1,2] keep_dims={Info.Options.KeepDims}";
+
+    public override void Execute(TensorMemory m)
+    {
+        if (_isFloat)
+            MeanFloat.Run(_inShape, m.Read<float>(_input), m.Write<float>(_output));
+        else
+            MeanInt8Reference.Run(_params, _inShape, m.Read<sbyte>(_input), m.Write<sbyte>(_output));
+    }
+}
+
+/// <summary>QUANTIZE (float32→int8, int8→int8 requantize) and DEQUANTIZE (int8→float32).</summary>
+internal sealed class QuantizeOperation : Operation
+{
+    private readonly int _input, _output;
+    private readonly QuantizeFloatParams _fromFloat;
+    private readonly RequantizeParams _requantize;
+    private readonly DequantizeParams _dequantize;
+    private readonly int _mode; // 0 float->int8, 1 int8->int8, 2 int8->float
+
+    public QuantizeOperation(PrepareContext ctx) : base(ctx.Op)
+    {
+        ctx.ExpectCounts(1, 1, 1);
+        var input = ctx.Input(0);
+        var output = ctx.Output(0);
+        ctx.ExpectSameElements(input, output);
+        _input = input.Index;
+        _output = output.Index;
+        if (ctx.Op.Op == BuiltinOp.Dequantize)
+        {
+            var (s, z) = ctx.Int8Quant(input, "input");
+            ctx.ExpectType(output, ElementType.Float32, "output");
+            _mode = 2;
+            _dequantize = ctx.Guard(() => DequantizeReference.Prepare(s, z));
+            return;
+        }
+        var (so, zo) = ctx.Int8Quant(output, "output");
+        if (input.Type == ElementType.Float32)
+        {
+            _mode = 0;
+            _fromFloat = ctx.Guard(() => QuantizeReference.PrepareFromFloat(so, zo));
+        }
+        else
+        {
+            var (si, zi) = ctx.Int8Quant(input, "input");
+            _mode = 1;
+            _requantize = ctx.Guard(() => QuantizeReference.PrepareRequantize(si, zi, so, zo));
+        }
+    }
+
+    public override string KernelName => _mode switch
+    {
+        0 => "QuantizeReference(float->int8)",
+        1 => "QuantizeReference(int8->int8)",
+        _ => "DequantizeReference",
+    };
+
+    public override void Execute(TensorMemory m)
+    {
+        switch (_mode)
+        {
+            case 0: QuantizeReference.Run(_fromFloat, m.Read<float>(_input), m.Write<sbyte>(_output)); break;
+            case 1: QuantizeReference.Run(_requantize, m.Read<sbyte>(_input), m.Write<sbyte>(_output)); break;
+            default: DequantizeReference.Run(_dequantize, m.Read<sbyte>(_input), m.Write<float>(_output)); break;
+        }
+    }
+}

@@ -30,3 +30,68 @@ internal static class TestModels
         return b.Build("small-separable");
     }
 }
+
+internal static class AllOpsModel
+{
+    /// <summary>
+    /// One graph that uses every op the runtime supports (int8 path plus a float DEQUANTIZE output),
+    /// for pipeline, round-trip and zero-allocation tests.
+    /// </summary>
+    public static ModelGraph Build(int seed = 3)
+    {
+        var rng = new Random(seed);
+        var b = new GraphBuilder();
+        const float s = 0.05f;
+        int x = b.AddTensor("input", ElementType.Int8, [1, 6, 6, 4], s, 2);
+        int padShape = b.AddConstant("pads", [4, 2], [0, 0, 1, 1, 1, 1, 0, 0]);
+        int padded = b.AddTensor("padded", ElementType.Int8, [1, 8, 8, 4], s, 2);
+        b.AddOp(BuiltinOp.Pad, [x, padShape], [padded]);
+        int cw = b.AddConstant("conv/w", [8, 3, 3, 2], RandomTensors.Int8(rng, 8 * 9 * 2, -127, 127), GraphBuilder.PerChannel(Enumerable.Range(0, 8).Select(i => 0.01f + 0.001f * i).ToArray(), 0));
+        int cb = b.AddConstant("conv/b", [8], RandomTensors.Int32(rng, 8, -300, 300));
+        int conv = b.AddTensor("conv", ElementType.Int8, [1, 6, 6, 8], 0.08f, -10);
+        b.AddOp(BuiltinOp.Conv2D, [padded, cw, cb], [conv], new OpOptions { Padding = Padding.Valid, Activation = FusedActivation.Relu });
+        int dw = b.AddConstant("dw/w", [1, 3, 3, 16], RandomTensors.Int8(rng, 144, -127, 127), GraphBuilder.PerChannel(Enumerable.Repeat(0.02f, 16).ToArray(), 3));
+        int dwOut = b.AddTensor("dw", ElementType.Int8, [1, 3, 3, 16], 0.1f, 0);
+        b.AddOp(BuiltinOp.DepthwiseConv2D, [conv, dw, -1], [dwOut], new OpOptions { Padding = Padding.Same, StrideH = 2, StrideW = 2, DepthMultiplier = 2, DilationH = 2, DilationW = 1 });
+        int mp = b.AddTensor("maxpool", ElementType.Int8, [1, 2, 2, 16], 0.1f, 0);
+        b.AddOp(BuiltinOp.MaxPool2D, [dwOut], [mp], new OpOptions { Padding = Padding.Same, StrideH = 2, StrideW = 2, FilterH = 2, FilterW = 2 });
+        int bias = b.AddConstant("addend", [1, 1, 1, 16], RandomTensors.Int8(rng, 16), GraphBuilder.PerTensor(0.07f, 3));
+        int added = b.AddTensor("add", ElementType.Int8, [1, 2, 2, 16], 0.12f, -4);
+        b.AddOp(BuiltinOp.Add, [mp, bias], [added], new OpOptions { Activation = FusedActivation.Relu6 });
+        int mul = b.AddTensor("mul", ElementType.Int8, [1, 2, 2, 16], 0.2f, 1);
+        b.AddOp(BuiltinOp.Mul, [added, mp], [mul]);
+        int hs = b.AddTensor("hardswish", ElementType.Int8, [1, 2, 2, 16], 0.1f, -20);
+        b.AddOp(BuiltinOp.HardSwish, [mul], [hs]);
+        int lg = b.AddTensor("logistic", ElementType.Int8, [1, 2, 2, 16], 1f / 256, -128);
+        b.AddOp(BuiltinOp.Logistic, [hs], [lg]);
+        int rq = b.AddTensor("requantized", ElementType.Int8, [1, 2, 2, 16], 1f / 256, -128);
+        b.AddOp(BuiltinOp.Quantize, [lg], [rq]);
+        int cat = b.AddTensor("concat", ElementType.Int8, [1, 2, 2, 32], 1f / 256, -128);
+        b.AddOp(BuiltinOp.Concatenation, [lg, rq], [cat], new OpOptions { Axis = 3 });
+        int perm = b.AddConstant("perm", [4], [0, 3, 1, 2]);
+        int tr = b.AddTensor("transposed", ElementType.Int8, [1, 32, 2, 2], 1f / 256, -128);
+        b.AddOp(BuiltinOp.Transpose, [cat, perm], [tr]);
+        int perm2 = b.AddConstant("perm2", [4], [0, 2, 3, 1]);
+        int back = b.AddTensor("back", ElementType.Int8, [1, 2, 2, 32], 1f / 256, -128);
+        b.AddOp(BuiltinOp.Transpose, [tr, perm2], [back]);
+        int ap = b.AddTensor("avgpool", ElementType.Int8, [1, 2, 2, 32], 1f / 256, -128);
+        b.AddOp(BuiltinOp.AveragePool2D, [back], [ap], new OpOptions { Padding = Padding.Same, FilterH = 2, FilterW = 2 });
+        int axes = b.AddConstant("axes", [2], [1, 2]);
+        int mean = b.AddTensor("mean", ElementType.Int8, [1, 1, 1, 32], 0.003f, -100);
+        b.AddOp(BuiltinOp.Mean, [ap, axes], [mean], new OpOptions { KeepDims = true });
+        int shape = b.AddConstant("shape", [2], [1, 32]);
+        int flat = b.AddTensor("flat", ElementType.Int8, [1, 32], 0.003f, -100);
+        b.AddOp(BuiltinOp.Reshape, [mean, shape], [flat], new OpOptions { NewShape = [1, 32] });
+        int fw = b.AddConstant("fc/w", [5, 32], RandomTensors.Int8(rng, 160, -127, 127), GraphBuilder.PerTensor(0.02f, 0));
+        int fb = b.AddConstant("fc/b", [5], RandomTensors.Int32(rng, 5, -1000, 1000));
+        int fc = b.AddTensor("fc", ElementType.Int8, [1, 5], 0.05f, 0);
+        b.AddOp(BuiltinOp.FullyConnected, [flat, fw, fb], [fc]);
+        int sm = b.AddTensor("softmax", ElementType.Int8, [1, 5], 1f / 256, -128);
+        b.AddOp(BuiltinOp.Softmax, [fc], [sm], new OpOptions { Beta = 1f });
+        int deq = b.AddTensor("dequantized", ElementType.Float32, [1, 5]);
+        b.AddOp(BuiltinOp.Dequantize, [sm], [deq]);
+        b.SetInputs(x);
+        b.SetOutputs(sm, deq);
+        return b.Build("all-ops");
+    }
+}

@@ -8,7 +8,7 @@ namespace EdgeConv.Quantization;
 /// </summary>
 public static class FixedPoint
 {
-    /// <summary>gemmlowp SaturatingRoundingDoublingHighMul: round((a*b*2) / 2^32), ties away from zero.</summary>
+    /// <summary>gemmlowp SaturatingRoundingDoublingHighMul: (a*b*2) / 2^32 rounded to nearest; the nudge-then-truncate rounds ties up (toward +inf), like SQRDMULH.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int SaturatingRoundingDoublingHighMul(int a, int b)
     {

@@ -34,19 +34,8 @@ internal sealed class FullyConnectedOperation : Operation
         _input = input.Index;
         _filter = filter.Index;
         _output = output.Index;
-        _isFloat = input.Type == ElementType.Float32;
-        if (_isFloat)
-        {
-            ctx.ExpectType(filter, ElementType.Float32, "filter");
-            ctx.ExpectType(output, ElementType.Float32, "output");
-            _bias = ctx.Bias(2, _units, ElementType.Float32)?.Index ?? -1;
-            (_actMin, _actMax) = ctx.FloatActivationRange(ctx.Op.Options.Activation);
-        }
-        else
-        {
-            _bias = ctx.Bias(2, _units, ElementType.Int32)?.Index ?? -1;
-            _requant = ctx.ConvRequant(input, filter, output, _units, 0, ctx.Op.Options.Activation);
-        }
+        var p = ctx.ConvLike(input, filter, output, _units, 0);
+        (_isFloat, _bias, _requant, _actMin, _actMax) = (p.IsFloat, p.Bias, p.Requant, p.FloatMin, p.FloatMax);
     }
 
     public override string KernelName => _isFloat ? "ConvFloat.FullyConnected" : "FullyConnectedInt8Reference";

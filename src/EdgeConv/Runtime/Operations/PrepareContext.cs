@@ -185,6 +185,24 @@ internal sealed class PrepareContext
         };
     }
 
+    /// <summary>
+    /// The type-dependent half of a conv-like op's Prepare: float32 takes a float bias and a float
+    /// clamp; int8 takes an int32 bias and per-channel requantization.
+    /// </summary>
+    public ConvLikeParams ConvLike(TensorInfo input, TensorInfo filter, TensorInfo output, int outputChannels, int channelAxis)
+    {
+        var act = Op.Options.Activation;
+        if (input.Type == ElementType.Float32)
+        {
+            ExpectType(filter, ElementType.Float32, "filter");
+            ExpectType(output, ElementType.Float32, "output");
+            var (min, max) = FloatActivationRange(act);
+            return new ConvLikeParams(true, Bias(2, outputChannels, ElementType.Float32)?.Index ?? -1, null, min, max);
+        }
+        int bias = Bias(2, outputChannels, ElementType.Int32)?.Index ?? -1;
+        return new ConvLikeParams(false, bias, ConvRequant(input, filter, output, outputChannels, channelAxis, act), 0, 0);
+    }
+
     /// <summary>Validates an int32 bias of <paramref name="count"/> elements, or returns null when absent.</summary>
     public TensorInfo? Bias(int inputIndex, int count, ElementType expected)
     {
@@ -198,3 +216,6 @@ internal sealed class PrepareContext
         return bias;
     }
 }
+
+/// <summary>What <see cref="PrepareContext.ConvLike"/> decides for CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED.</summary>
+internal sealed record ConvLikeParams(bool IsFloat, int Bias, RequantParams? Requant, float FloatMin, float FloatMax);

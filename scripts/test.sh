@@ -163,7 +163,8 @@ host_x64_expectations() {
 
 # ------------------------------------------------------------------ x86-64
 run_x86() {
-  local name envs p exe="" reason=""
+  local name envs p exe="" reason="" host_expect
+  host_expect=$(host_x64_expectations)
   header "x64 build: dotnet build EdgeConv.sln -c Release"
   local start=$SECONDS
   if ! dotnet build EdgeConv.sln -c Release -nologo 2>&1 | tee "$LOGS/x64-build.log"; then
@@ -178,7 +179,7 @@ run_x86() {
   if [[ -n $reason ]]; then
     skip_as_failed x64 "$reason"
   else
-    run_pass x64 "dotnet test EdgeConv.sln -c Release --no-build (host SIMD)" "$X64_COMMON_EXPECT $(host_x64_expectations)" \
+    run_pass x64 "dotnet test EdgeConv.sln -c Release --no-build (host SIMD)" "$X64_COMMON_EXPECT $host_expect" \
       dotnet test EdgeConv.sln -c Release --no-build
   fi
   for p in "${X64_FALLBACK_PASSES[@]}"; do
@@ -187,7 +188,8 @@ run_x86() {
       skip_as_failed "$name" "$reason"
       continue
     fi
-    run_pass "$name" "x64 test executable, ${envs%% *}" "$X64_COMMON_EXPECT $envs" \
+    # The pass's own EDGECONV_EXPECT_* come last and override the host's.
+    run_pass "$name" "x64 test executable, ${envs%% *}" "$X64_COMMON_EXPECT $host_expect $envs" \
       "$exe" "${XUNIT_ARGS[@]}" "${FALLBACK_FILTER[@]}" "${EXTRA_ARGS[@]}"
   done
 }
@@ -222,7 +224,11 @@ ensure_arm64_prereqs() {
   fi
   say_run apt-get update -qq || return 1
   if [[ ${#missing[@]} != 0 ]]; then
-    say_run apt-get install -y -qq --no-install-recommends "${missing[@]}" || return 1
+    echo "+ apt-get install -y --no-install-recommends ${missing[*]}  (log: artifacts/test/logs/apt-install.log)"
+    if ! apt-get install -y -q --no-install-recommends "${missing[@]}" > "$LOGS/apt-install.log" 2>&1; then
+      cat "$LOGS/apt-install.log" >&2
+      return 1
+    fi
   fi
   if [[ $need_sysroot == 1 ]]; then
     # The arm64 glibc/libstdc++/libgcc of the -cross packages, plus OpenSSL and ICU (the runtime

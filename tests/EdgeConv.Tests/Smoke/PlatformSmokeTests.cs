@@ -15,6 +15,7 @@ namespace EdgeConv.Tests.Smoke;
 /// <remarks>The runtime knobs these passes rely on are checked here because they change between
 /// .NET versions: on .NET 10, DOTNET_EnableAVX512F=0 no longer turns AVX-512 off (the knob is
 /// DOTNET_EnableAVX512), and a fallback pass that silently keeps the fast path tests nothing.</remarks>
+[Trait("Category", "Smoke")]
 public sealed class PlatformSmokeTests
 {
     private static bool HwIntrinsicsDisabled =>

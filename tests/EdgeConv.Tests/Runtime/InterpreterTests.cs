@@ -85,3 +85,20 @@ public class InterpreterTests
         Assert.Equal(offsets[0], offsets[2]);
     }
 }
+
+public class DemoNetworkTests
+{
+    [Fact]
+    public void BuiltInDemoNetwork_RunsAndProducesADistribution()
+    {
+        var model = Model.FromGraph(EdgeConv.Graph.DemoNetworks.MobileNetStyle(seed: 42));
+        var interpreter = new Interpreter(model);
+        new Random(7).NextBytes(interpreter.Input(0));
+        interpreter.Invoke();
+        var details = interpreter.OutputDetails(0);
+        var probs = interpreter.Output<sbyte>(0).ToArray().Select(q => details.Dequantize(q)).ToArray();
+        Assert.Equal(10, probs.Length);
+        Assert.InRange(probs.Sum(), 0.95f, 1.05f);
+        Assert.True(probs.Max() > probs.Min(), "a seeded network on random input should not output a flat distribution");
+    }
+}

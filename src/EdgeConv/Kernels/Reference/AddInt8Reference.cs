@@ -102,30 +102,12 @@ public static class AddInt8Reference
         Shape4 input2Shape, ReadOnlySpan<sbyte> input2,
         Shape4 outputShape, Span<sbyte> output)
     {
-        Broadcast4D.CheckLength(input1.Length, input1Shape, nameof(input1));
-        Broadcast4D.CheckLength(input2.Length, input2Shape, nameof(input2));
-        Broadcast4D.CheckLength(output.Length, outputShape, nameof(output));
+        Broadcast4D.Apply(new Op(p), input1Shape, input1, input2Shape, input2, outputShape, output);
+    }
 
-        if (input1Shape == outputShape && input2Shape == outputShape)
-        {
-            int size = outputShape.FlatSize;
-            for (int i = 0; i < size; i++)
-                output[i] = Add(p, input1[i], input2[i]);
-            return;
-        }
-
-        var s1 = Broadcast4D.Strides(input1Shape, outputShape, nameof(input1));
-        var s2 = Broadcast4D.Strides(input2Shape, outputShape, nameof(input2));
-        int o = 0;
-        for (int n = 0; n < outputShape.N; n++)
-            for (int h = 0; h < outputShape.H; h++)
-                for (int w = 0; w < outputShape.W; w++)
-                {
-                    int i1 = n * s1.N + h * s1.H + w * s1.W;
-                    int i2 = n * s2.N + h * s2.H + w * s2.W;
-                    for (int c = 0; c < outputShape.C; c++, o++)
-                        output[o] = Add(p, input1[i1 + c * s1.C], input2[i2 + c * s2.C]);
-                }
+    private readonly struct Op(AddInt8Params p) : IBinaryElementOp<sbyte>
+    {
+        public sbyte Apply(sbyte a, sbyte b) => Add(p, a, b);
     }
 
     /// <summary>TFLite AddFunc on one pair of int8 values.</summary>

@@ -11,6 +11,40 @@ namespace EdgeConv.Kernels.Reference;
 /// </summary>
 public static class Broadcast4D
 {
+    /// <summary>
+    /// The one loop every broadcasting binary op shares: checks lengths and shapes, then applies
+    /// <typeparamref name="TOp"/> (a struct, so the call inlines) to each output element.
+    /// </summary>
+    public static void Apply<T, TOp>(TOp op,
+        Shape4 input1Shape, ReadOnlySpan<T> input1,
+        Shape4 input2Shape, ReadOnlySpan<T> input2,
+        Shape4 outputShape, Span<T> output)
+        where TOp : struct, IBinaryElementOp<T>
+    {
+        CheckLength(input1.Length, input1Shape, nameof(input1));
+        CheckLength(input2.Length, input2Shape, nameof(input2));
+        CheckLength(output.Length, outputShape, nameof(output));
+        if (input1Shape == outputShape && input2Shape == outputShape)
+        {
+            int size = outputShape.FlatSize;
+            for (int i = 0; i < size; i++)
+                output[i] = op.Apply(input1[i], input2[i]);
+            return;
+        }
+        var s1 = Strides(input1Shape, outputShape, nameof(input1));
+        var s2 = Strides(input2Shape, outputShape, nameof(input2));
+        int o = 0;
+        for (int n = 0; n < outputShape.N; n++)
+            for (int h = 0; h < outputShape.H; h++)
+                for (int w = 0; w < outputShape.W; w++)
+                {
+                    int i1 = n * s1.N + h * s1.H + w * s1.W;
+                    int i2 = n * s2.N + h * s2.H + w * s2.W;
+                    for (int c = 0; c < outputShape.C; c++, o++)
+                        output[o] = op.Apply(input1[i1 + c * s1.C], input2[i2 + c * s2.C]);
+                }
+    }
+
     /// <summary>The output shape two inputs broadcast to; throws <see cref="ArgumentException"/> when they do not.</summary>
     public static Shape4 OutputShape(Shape4 a, Shape4 b) => new(
         Dim(a.N, b.N, "N"), Dim(a.H, b.H, "H"), Dim(a.W, b.W, "W"), Dim(a.C, b.C, "C"));
@@ -50,4 +84,11 @@ public static class Broadcast4D
         if (length < shape.FlatSize)
             throw new ArgumentException($"{name} has {length} elements but shape {shape} needs {shape.FlatSize}.", name);
     }
+}
+
+/// <summary>One element of a broadcasting binary op (ADD, MUL, int8 or float).</summary>
+public interface IBinaryElementOp<T>
+{
+    /// <summary>Combines one element of each input.</summary>
+    T Apply(T a, T b);
 }

@@ -121,13 +121,15 @@ public class ConvReferenceToleranceTests
 
     private static float Scale(Random rng) => (float)(0.005 + rng.NextDouble() * 0.05);
 
-    private static RequantParams Requant(float inScale, int inZp, float[] fScales, float outScale, int outZp, FusedActivation act)
+    /// <summary>Requantization as Prepare computes it from the scales (also used by the optimized-kernel tests).</summary>
+    internal static RequantParams Requant(float inScale, int inZp, float[] fScales, float outScale, int outZp, FusedActivation act,
+        int filterOffset = 0)
     {
         var m = fScales.Select(s => QuantizedMultiplier.FromDouble((double)inScale * s / outScale)).ToArray();
         var (min, max) = ActivationRange.Int8(act, outScale, outZp);
         return new RequantParams
         {
-            InputOffset = -inZp, OutputOffset = outZp, ActivationMin = min, ActivationMax = max,
+            InputOffset = -inZp, OutputOffset = outZp, FilterOffset = filterOffset, ActivationMin = min, ActivationMax = max,
             Multipliers = m.Select(x => x.Multiplier).ToArray(), Shifts = m.Select(x => x.Shift).ToArray(),
         };
     }

@@ -1,6 +1,9 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using EdgeConv.Graph;
 using EdgeConv.Kernels;
 using EdgeConv.Kernels.Float;
+using EdgeConv.Kernels.Optimized;
 using EdgeConv.Kernels.Reference;
 
 namespace EdgeConv.Runtime.Operations;
@@ -37,6 +40,7 @@ internal sealed class Conv2DOperation : Operation
     private readonly RequantParams? _requant;
     private readonly float _actMin, _actMax;
     private readonly bool _isFloat;
+    private readonly PointwiseConvInt8Vector128? _pointwise;
 
     public Conv2DOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -65,9 +69,16 @@ internal sealed class Conv2DOperation : Operation
         _output = output.Index;
         var p = ctx.ConvLike(input, filter, output, _outShape.C, 0);
         (_isFloat, _bias, _requant, _actMin, _actMax) = (p.IsFloat, p.Bias, p.Requant, p.FloatMin, p.FloatMax);
+        if (!_isFloat && Vector128.IsHardwareAccelerated)
+        {
+            var weights = MemoryMarshal.Cast<byte, sbyte>(ctx.Graph.ConstantBytes(filter));
+            if (PointwiseConvInt8Vector128.IsApplicable(_geometry, _requant!, _inShape, weights, _filterShape, _outShape))
+                _pointwise = new PointwiseConvInt8Vector128(_requant!, weights, _filterShape,
+                    _bias >= 0 ? MemoryMarshal.Cast<byte, int>(ctx.Graph.ConstantBytes(ctx.Graph.Tensors[_bias])) : default);
+        }
     }
 
-    public override string KernelName => _isFloat ? "ConvFloat.Conv2D" :
+    public override string KernelName => _isFloat ? "ConvFloat.Conv2D" : _pointwise is not null ? nameof(PointwiseConvInt8Vector128) :
         (_inShape.C == _filterShape.C ? "Conv2DInt8Reference" : "Conv2DInt8Reference(grouped)");
 
     public override long Macs => (long)_outShape.FlatSize * _filterShape.H * _filterShape.W * _filterShape.C;
@@ -84,6 +95,11 @@ internal sealed class Conv2DOperation : Operation
             ConvFloat.Conv2D(_geometry, _actMin, _actMax, m.Read<float>(_input), _inShape,
                 m.Read<float>(_filter), _filterShape, _bias >= 0 ? m.Read<float>(_bias) : default,
                 m.Write<float>(_output), _outShape);
+            return;
+        }
+        if (_pointwise is not null)
+        {
+            _pointwise.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape);
             return;
         }
         Conv2DInt8Reference.Run(_geometry, _requant!, m.Read<sbyte>(_input), _inShape,

@@ -21,7 +21,7 @@ internal static class OperationFactory
             BuiltinOp.Pad or BuiltinOp.PadV2 => new PadOperation(ctx),
             BuiltinOp.Transpose => new TransposeOperation(ctx),
             BuiltinOp.Concatenation => new ConcatenationOperation(ctx),
-            BuiltinOp.Add or BuiltinOp.Mul => new BinaryElementwiseOperation(ctx),
+            BuiltinOp.Add or BuiltinOp.Sub or BuiltinOp.Mul => new BinaryElementwiseOperation(ctx),
             BuiltinOp.Softmax => new SoftmaxOperation(ctx),
             BuiltinOp.Logistic or BuiltinOp.HardSwish => new ActivationOperation(ctx),
             BuiltinOp.Mean => new MeanOperation(ctx),

@@ -24,6 +24,7 @@ internal static class OperationFactory
             BuiltinOp.Add or BuiltinOp.Sub or BuiltinOp.Mul => new BinaryElementwiseOperation(ctx),
             BuiltinOp.Softmax => new SoftmaxOperation(ctx),
             BuiltinOp.Logistic or BuiltinOp.HardSwish => new ActivationOperation(ctx),
+            BuiltinOp.Relu or BuiltinOp.ReluN1To1 or BuiltinOp.Relu6 or BuiltinOp.LeakyRelu => new ReluOperation(ctx),
             BuiltinOp.Mean => new MeanOperation(ctx),
             BuiltinOp.Quantize or BuiltinOp.Dequantize => new QuantizeOperation(ctx),
             _ => throw ctx.Error("this operator is not supported by EdgeConv."),

@@ -25,6 +25,7 @@ internal static class OperationFactory
             BuiltinOp.Softmax => new SoftmaxOperation(ctx),
             BuiltinOp.Logistic or BuiltinOp.HardSwish => new ActivationOperation(ctx),
             BuiltinOp.Relu or BuiltinOp.ReluN1To1 or BuiltinOp.Relu6 or BuiltinOp.LeakyRelu => new ReluOperation(ctx),
+            BuiltinOp.ResizeBilinear or BuiltinOp.ResizeNearestNeighbor => new ResizeOperation(ctx),
             BuiltinOp.Mean => new MeanOperation(ctx),
             BuiltinOp.Quantize or BuiltinOp.Dequantize => new QuantizeOperation(ctx),
             _ => throw ctx.Error("this operator is not supported by EdgeConv."),

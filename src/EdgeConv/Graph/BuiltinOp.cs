@@ -25,10 +25,14 @@ public enum BuiltinOp
     Mul = 18,
     /// <summary>RELU.</summary>
     Relu = 19,
+    /// <summary>RELU_N1_TO_1.</summary>
+    ReluN1To1 = 20,
     /// <summary>RELU6.</summary>
     Relu6 = 21,
     /// <summary>RESHAPE.</summary>
     Reshape = 22,
+    /// <summary>RESIZE_BILINEAR.</summary>
+    ResizeBilinear = 23,
     /// <summary>SOFTMAX.</summary>
     Softmax = 25,
     /// <summary>CUSTOM.</summary>
@@ -39,10 +43,16 @@ public enum BuiltinOp
     Transpose = 39,
     /// <summary>MEAN.</summary>
     Mean = 40,
+    /// <summary>SUB.</summary>
+    Sub = 41,
     /// <summary>SQUEEZE.</summary>
     Squeeze = 43,
     /// <summary>PADV2.</summary>
     PadV2 = 60,
+    /// <summary>RESIZE_NEAREST_NEIGHBOR.</summary>
+    ResizeNearestNeighbor = 97,
+    /// <summary>LEAKY_RELU.</summary>
+    LeakyRelu = 98,
     /// <summary>QUANTIZE.</summary>
     Quantize = 114,
     /// <summary>HARD_SWISH.</summary>
@@ -66,15 +76,20 @@ public static class BuiltinOpNames
         BuiltinOp.MaxPool2D => "MAX_POOL_2D",
         BuiltinOp.Mul => "MUL",
         BuiltinOp.Relu => "RELU",
+        BuiltinOp.ReluN1To1 => "RELU_N1_TO_1",
         BuiltinOp.Relu6 => "RELU6",
         BuiltinOp.Reshape => "RESHAPE",
+        BuiltinOp.ResizeBilinear => "RESIZE_BILINEAR",
         BuiltinOp.Softmax => "SOFTMAX",
         BuiltinOp.Custom => "CUSTOM",
         BuiltinOp.Pad => "PAD",
         BuiltinOp.Transpose => "TRANSPOSE",
         BuiltinOp.Mean => "MEAN",
+        BuiltinOp.Sub => "SUB",
         BuiltinOp.Squeeze => "SQUEEZE",
         BuiltinOp.PadV2 => "PADV2",
+        BuiltinOp.ResizeNearestNeighbor => "RESIZE_NEAREST_NEIGHBOR",
+        BuiltinOp.LeakyRelu => "LEAKY_RELU",
         BuiltinOp.Quantize => "QUANTIZE",
         BuiltinOp.HardSwish => "HARD_SWISH",
         _ => $"BUILTIN_{(int)op}",

@@ -98,6 +98,7 @@ public class AddMulInt8ReferenceTests
         var shape = new Shape4(2, 3, 4, 5);
         var addP = AddInt8Reference.Prepare(0.05f, 3, 0.1f, -7, 0.08f, 10, FusedActivation.None);
         var mulP = MulInt8Reference.Prepare(0.05f, 3, 0.1f, -7, 0.08f, 10, FusedActivation.None);
+        var subP = SubInt8Reference.Prepare(0.05f, 3, 0.1f, -7, 0.08f, 10, FusedActivation.None);
         foreach (Shape4 small in new[] { new Shape4(1, 1, 1, 1), new Shape4(1, 1, 1, 5), new Shape4(2, 1, 1, 5), new Shape4(1, 3, 1, 5), new Shape4(1, 1, 4, 1) })
         {
             sbyte[] a = RandomTensors.Int8(rng, shape.FlatSize);
@@ -124,6 +125,10 @@ public class AddMulInt8ReferenceTests
             MulInt8Reference.Run(mulP, shape, a, small, b, shape, got);
             MulInt8Reference.Run(mulP, shape, a, shape, expanded, shape, want);
             Assert.Equal(want, got);
+
+            SubInt8Reference.Run(subP, small, b, shape, a, shape, got);
+            SubInt8Reference.Run(subP, shape, expanded, shape, a, shape, want);
+            Assert.Equal(want, got);
         }
     }
 
@@ -141,15 +146,17 @@ public class AddMulInt8ReferenceTests
         [FusedActivation.None, FusedActivation.Relu, FusedActivation.Relu6, FusedActivation.ReluN1To1];
 
     // Tolerance: 1 output LSB. Both kernels round the exact result once to the output grid (0.5 LSB);
-    // the remaining error is ADD's input rescaling with 20 bits of headroom (~2^-20 relative) and the
+    // the remaining error is ADD's and SUB's input rescaling with 20 bits of headroom (~2^-20 relative) and the
     // double rounding of MultiplyByQuantizedMultiplier (at most another 0.5 LSB), so never more than
     // 1 LSB. Fused activation bounds are compared on the quantized clamp range.
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void MatchesFloat_WithinOneLsb(bool multiply)
+    [InlineData("ADD")]
+    [InlineData("SUB")]
+    [InlineData("MUL")]
+    public void MatchesFloat_WithinOneLsb(string op)
     {
-        var rng = new Random(multiply ? 31337 : 1337);
+        bool multiply = op == "MUL";
+        var rng = new Random(op switch { "MUL" => 31337, "SUB" => 7331, _ => 1337 });
         for (int channels = 1; channels <= 67; channels++)
         {
             Shape4 outShape = QuantTestHelpers.RandomShape(rng, channels);
@@ -181,13 +188,18 @@ public class AddMulInt8ReferenceTests
                 MulInt8Reference.Run(MulInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act), shape1, a, shape2, b, outShape, got);
                 MulFloat.Run(shape1, fa, shape2, fb, outShape, want, FusedActivation.None);
             }
+            else if (op == "SUB")
+            {
+                SubInt8Reference.Run(SubInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act), shape1, a, shape2, b, outShape, got);
+                SubFloat.Run(shape1, fa, shape2, fb, outShape, want, FusedActivation.None);
+            }
             else
             {
                 AddInt8Reference.Run(AddInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act), shape1, a, shape2, b, outShape, got);
                 AddFloat.Run(shape1, fa, shape2, fb, outShape, want, FusedActivation.None);
             }
             QuantTestHelpers.AssertClose(got, want, so, zo, 1.0,
-                $"{(multiply ? "MUL" : "ADD")} C={channels} {shape1}x{shape2} act {act} zps {z1},{z2},{zo}", qmin, qmax);
+                $"{op} C={channels} {shape1}x{shape2} act {act} zps {z1},{z2},{zo}", qmin, qmax);
         }
     }
 

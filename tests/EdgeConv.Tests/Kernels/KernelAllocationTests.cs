@@ -31,6 +31,13 @@ public class KernelAllocationTests
         var quantize = QuantizeReference.PrepareFromFloat(0.1f, 0);
         var requantize = QuantizeReference.PrepareRequantize(0.1f, 0, 0.2f, 3);
         var dequantize = DequantizeReference.Prepare(0.1f, 0);
+        var sub = SubInt8Reference.Prepare(0.1f, 0, 0.2f, 1, 0.2f, 2, FusedActivation.None);
+        var relu = ReluInt8Reference.PrepareRelu(0.1f, 0, 0.2f, 3);
+        var relu6 = Relu6Int8Reference.Prepare(0.1f, 0, 0.1f, 0);
+        var leaky = LeakyReluInt8Reference.Prepare(0.1f, 0, 0.2f, 3, 0.1f);
+        var small = new Shape4(1, 2, 2, 8);
+        var resized = new sbyte[small.FlatSize];
+        var resizedF = new float[small.FlatSize];
 
         void RunAll()
         {
@@ -50,6 +57,17 @@ public class KernelAllocationTests
             AddFloat.Run(shape, f, bcast, fb, shape, f2, FusedActivation.Relu6);
             MulFloat.Run(shape, f, bcast, fb, shape, f2, FusedActivation.None);
             MeanFloat.Run(shape, f, meanF);
+            SubInt8Reference.Run(sub, shape, a, bcast, b, shape, q);
+            ReluInt8Reference.Run(relu, a, q);
+            Relu6Int8Reference.Run(relu6, a, q);
+            LeakyReluInt8Reference.Run(leaky, a, q);
+            ResizeNearestNeighborReference.Run(true, false, shape, a, small, resized);
+            ResizeNearestNeighborReference.Run(false, true, shape, f, small, resizedF);
+            ResizeBilinearInt8Reference.Run(false, true, shape, a, small, resized);
+            ResizeBilinearFloat.Run(true, false, shape, f, small, resizedF);
+            SubFloat.Run(shape, f, bcast, fb, shape, f2, FusedActivation.ReluN1To1);
+            ReluFloat.Relu(f, f2);
+            LeakyReluFloat.Run(f, f2, 0.2f);
         }
 
         RunAll(); // JIT and type initialisation happen here.

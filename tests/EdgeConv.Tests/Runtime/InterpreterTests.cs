@@ -25,6 +25,34 @@ public class InterpreterTests
         Assert.Equal(0, allocated);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Invoke_AllocatesZeroBytes_ForTheActivationSubAndResizeOps(bool float32)
+    {
+        var model = Model.Load(TfLiteModelWriter.Write(MoreOpsModel.Build(float32)), "more-ops");
+        var ops = model.Operations.Select(o => o.Op).ToHashSet();
+        foreach (var op in new[] { "RELU", "RELU6", "LEAKY_RELU", "RELU_N1_TO_1", "SUB", "RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR" })
+            Assert.Contains(op, ops);
+        var interpreter = new Interpreter(model);
+        if (float32)
+        {
+            var rng = new Random(1);
+            var input = interpreter.Input<float>(0);
+            for (int i = 0; i < input.Length; i++)
+                input[i] = (float)(rng.NextDouble() * 8 - 4);
+        }
+        else
+        {
+            new Random(1).NextBytes(interpreter.Input(0));
+        }
+        interpreter.Invoke();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            interpreter.Invoke();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public async Task Interpreters_ShareOneModel_AndAgree()
     {

@@ -95,3 +95,45 @@ internal static class AllOpsModel
         return b.Build("all-ops");
     }
 }
+
+internal static class MoreOpsModel
+{
+    /// <summary>
+    /// RELU, RELU6, LEAKY_RELU, RELU_N1_TO_1, SUB (broadcast), RESIZE_NEAREST_NEIGHBOR and
+    /// RESIZE_BILINEAR in one chain, int8 or float32, for the pipeline, round-trip and
+    /// zero-allocation tests (the all-ops graph keeps the original ops).
+    /// </summary>
+    public static ModelGraph Build(bool float32 = false, int seed = 5)
+    {
+        var rng = new Random(seed);
+        var b = new GraphBuilder();
+        var type = float32 ? ElementType.Float32 : ElementType.Int8;
+        int T(string name, int[] shape, float scale, int zeroPoint)
+            => float32 ? b.AddTensor(name, type, shape) : b.AddTensor(name, type, shape, scale, zeroPoint);
+        int x = T("input", [1, 4, 4, 6], 0.05f, -10);
+        int relu = T("relu", [1, 4, 4, 6], 0.03f, -128);
+        b.AddOp(BuiltinOp.Relu, [x], [relu]);
+        int relu6 = T("relu6", [1, 4, 4, 6], 0.03f, -128);
+        b.AddOp(BuiltinOp.Relu6, [relu], [relu6]);
+        int leaky = T("leaky", [1, 4, 4, 6], 0.02f, 20);
+        b.AddOp(BuiltinOp.LeakyRelu, [x], [leaky], new OpOptions { Alpha = 0.2f });
+        int n1 = T("relu_n1_to_1", [1, 4, 4, 6], 1f / 128, 0);
+        b.AddOp(BuiltinOp.ReluN1To1, [leaky], [n1]);
+        int bias = float32
+            ? b.AddConstant("subtrahend", [6], Enumerable.Range(0, 6).Select(i => 0.1f * i - 0.2f).ToArray())
+            : b.AddConstant("subtrahend", [6], RandomTensors.Int8(rng, 6), GraphBuilder.PerTensor(0.04f, 3));
+        int sub = T("sub", [1, 4, 4, 6], 0.05f, 5);
+        b.AddOp(BuiltinOp.Sub, [relu6, bias], [sub], new OpOptions { Activation = FusedActivation.Relu6 });
+        int diff = T("diff", [1, 4, 4, 6], 0.05f, 5);
+        b.AddOp(BuiltinOp.Sub, [sub, n1], [diff]);
+        int nnSize = b.AddConstant("nn/size", [2], [7, 3]);
+        int nn = T("nearest", [1, 7, 3, 6], 0.05f, 5);
+        b.AddOp(BuiltinOp.ResizeNearestNeighbor, [diff, nnSize], [nn], new OpOptions { AlignCorners = true, HalfPixelCenters = true });
+        int blSize = b.AddConstant("bilinear/size", [2], [5, 8]);
+        int bl = T("bilinear", [1, 5, 8, 6], 0.05f, 5);
+        b.AddOp(BuiltinOp.ResizeBilinear, [nn, blSize], [bl], new OpOptions { HalfPixelCenters = true });
+        b.SetInputs(x);
+        b.SetOutputs(bl);
+        return b.Build(float32 ? "more-ops-float" : "more-ops");
+    }
+}

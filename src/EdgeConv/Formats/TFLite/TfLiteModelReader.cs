@@ -274,10 +274,14 @@ public static class TfLiteModelReader
             },
             BuiltinOp.Softmax => new OpOptions { Beta = t.GetFloat(0) },
             BuiltinOp.Concatenation => new OpOptions { Axis = t.GetInt32(0), Activation = ReadActivation(t, 1, where) },
-            BuiltinOp.Add or BuiltinOp.Mul => new OpOptions { Activation = ReadActivation(t, 0, where) },
+            BuiltinOp.Add or BuiltinOp.Mul or BuiltinOp.Sub => new OpOptions { Activation = ReadActivation(t, 0, where) },
             BuiltinOp.Reshape => new OpOptions { NewShape = t.GetInt32Vector(0) },
             BuiltinOp.Mean => new OpOptions { KeepDims = t.GetBool(0) },
             BuiltinOp.Squeeze => new OpOptions { SqueezeDims = t.GetInt32Vector(0) },
+            BuiltinOp.LeakyRelu => new OpOptions { Alpha = t.GetFloat(0) },
+            // ResizeBilinearOptions keeps two deprecated fields (new_height, new_width) in slots 0 and 1.
+            BuiltinOp.ResizeBilinear => new OpOptions { AlignCorners = t.GetBool(2), HalfPixelCenters = t.GetBool(3) },
+            BuiltinOp.ResizeNearestNeighbor => new OpOptions { AlignCorners = t.GetBool(0), HalfPixelCenters = t.GetBool(1) },
             _ => o,
         };
         return o;

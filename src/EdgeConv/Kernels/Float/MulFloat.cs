@@ -1,5 +1,4 @@
 using EdgeConv.Graph;
-using EdgeConv.Kernels.Reference;
 using EdgeConv.Quantization;
 
 namespace EdgeConv.Kernels.Float;
@@ -17,7 +16,6 @@ public static class MulFloat
         Shape4 outputShape, Span<float> output,
         FusedActivation activation)
     {
-        (float min, float max) = ActivationRange.Float(activation);
-        BinaryFloat.Run(input1Shape, input1, input2Shape, input2, outputShape, output, min, max, multiply: true);
+        BinaryFloat.Run(input1Shape, input1, input2Shape, input2, outputShape, output, activation, BinaryFloatOp.Mul);
     }
 }

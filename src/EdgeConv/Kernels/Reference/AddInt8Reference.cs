@@ -47,12 +47,7 @@ public static class AddInt8Reference
         float outputScale, int outputZeroPoint,
         FusedActivation activation)
     {
-        CheckScale(input1Scale, nameof(input1Scale));
-        CheckScale(input2Scale, nameof(input2Scale));
-        CheckScale(outputScale, nameof(outputScale));
-        CheckZeroPoint(input1ZeroPoint, nameof(input1ZeroPoint));
-        CheckZeroPoint(input2ZeroPoint, nameof(input2ZeroPoint));
-        CheckZeroPoint(outputZeroPoint, nameof(outputZeroPoint));
+        CheckBinary(input1Scale, input1ZeroPoint, input2Scale, input2ZeroPoint, outputScale, outputZeroPoint);
 
         // All in double, from the float32 scales; max is taken on the floats.
         double twiceMaxInputScale = 2 * (double)Math.Max(input1Scale, input2Scale);
@@ -60,9 +55,9 @@ public static class AddInt8Reference
         double realInput2 = (double)input2Scale / twiceMaxInputScale;
         double realOutput = twiceMaxInputScale / ((1 << Int8LeftShift) * (double)outputScale);
 
-        QuantizedMultiplier m1 = SmallerThanOneExp(realInput1, "input 1 multiplier");
-        QuantizedMultiplier m2 = SmallerThanOneExp(realInput2, "input 2 multiplier");
-        QuantizedMultiplier mo = SmallerThanOneExp(realOutput, "output multiplier");
+        QuantizedMultiplier m1 = SmallerThanOneExp(realInput1, "ADD input 1 multiplier");
+        QuantizedMultiplier m2 = SmallerThanOneExp(realInput2, "ADD input 2 multiplier");
+        QuantizedMultiplier mo = SmallerThanOneExp(realOutput, "ADD output multiplier");
         (int min, int max) = ActivationRange.Int8(activation, outputScale, outputZeroPoint);
 
         return new AddInt8Params(-input1ZeroPoint, -input2ZeroPoint, outputZeroPoint, Int8LeftShift,
@@ -73,11 +68,23 @@ public static class AddInt8Reference
     internal static QuantizedMultiplier SmallerThanOneExp(double real, string what)
     {
         if (!(real > 0.0 && real < 1.0))
-            throw new ArgumentException($"ADD {what} {real:R} must be in (0, 1) (TFLite QuantizeMultiplierSmallerThanOneExp).");
+            throw new ArgumentException($"{what} {real:R} must be in (0, 1) (TFLite QuantizeMultiplierSmallerThanOneExp).");
         QuantizedMultiplier q = QuantizedMultiplier.FromDouble(real);
         if (q.Shift > 0)
-            throw new ArgumentException($"ADD {what} {real:R} has a positive shift {q.Shift}.");
+            throw new ArgumentException($"{what} {real:R} has a positive shift {q.Shift}.");
         return q;
+    }
+
+    /// <summary>The argument checks every two-input int8 op (ADD, SUB, MUL) makes.</summary>
+    internal static void CheckBinary(float input1Scale, int input1ZeroPoint, float input2Scale, int input2ZeroPoint,
+        float outputScale, int outputZeroPoint)
+    {
+        CheckScale(input1Scale, nameof(input1Scale));
+        CheckScale(input2Scale, nameof(input2Scale));
+        CheckScale(outputScale, nameof(outputScale));
+        CheckZeroPoint(input1ZeroPoint, nameof(input1ZeroPoint));
+        CheckZeroPoint(input2ZeroPoint, nameof(input2ZeroPoint));
+        CheckZeroPoint(outputZeroPoint, nameof(outputZeroPoint));
     }
 
     internal static void CheckScale(float scale, string name)
@@ -101,17 +108,33 @@ public static class AddInt8Reference
         Shape4 input1Shape, ReadOnlySpan<sbyte> input1,
         Shape4 input2Shape, ReadOnlySpan<sbyte> input2,
         Shape4 outputShape, Span<sbyte> output)
+        => RunAddOrSub(p, input1Shape, input1, input2Shape, input2, outputShape, output, subtract: false);
+
+    /// <summary>The broadcast loop ADD and SUB share; <paramref name="subtract"/> picks the element rule.</summary>
+    internal static void RunAddOrSub(
+        in AddInt8Params p,
+        Shape4 input1Shape, ReadOnlySpan<sbyte> input1,
+        Shape4 input2Shape, ReadOnlySpan<sbyte> input2,
+        Shape4 outputShape, Span<sbyte> output, bool subtract)
     {
-        Broadcast4D.Apply(new Op(p), input1Shape, input1, input2Shape, input2, outputShape, output);
+        Broadcast4D.Apply(new Op(p, subtract), input1Shape, input1, input2Shape, input2, outputShape, output);
     }
 
-    private readonly struct Op(AddInt8Params p) : IBinaryElementOp<sbyte>
+    private readonly struct Op(AddInt8Params p, bool subtract) : IBinaryElementOp<sbyte>
     {
-        public sbyte Apply(sbyte a, sbyte b) => Add(p, a, b);
+        public sbyte Apply(sbyte a, sbyte b) => Combine(p, a, b, subtract);
     }
 
     /// <summary>TFLite AddFunc on one pair of int8 values.</summary>
-    public static sbyte Add(in AddInt8Params p, sbyte x, sbyte y)
+    public static sbyte Add(in AddInt8Params p, sbyte x, sbyte y) => Combine(p, x, y, subtract: false);
+
+    /// <summary>
+    /// The element rule ADD and SUB share (<c>AddFunc</c>, and SUB's <c>BroadcastQuantSubSlow</c>
+    /// lambda): offset, shift left by 20, rescale each input, add or subtract, rescale to the output,
+    /// add the zero point, clamp.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static sbyte Combine(in AddInt8Params p, sbyte x, sbyte y, bool subtract)
     {
         int input1 = p.Input1Offset + x;
         int input2 = p.Input2Offset + y;
@@ -119,8 +142,8 @@ public static class AddInt8Reference
         int shifted2 = input2 * (1 << p.LeftShift);
         int scaled1 = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, p.Input1Multiplier, p.Input1Shift);
         int scaled2 = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, p.Input2Multiplier, p.Input2Shift);
-        int rawSum = scaled1 + scaled2;
-        int rawOutput = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(rawSum, p.OutputMultiplier, p.OutputShift) + p.OutputOffset;
+        int raw = subtract ? scaled1 - scaled2 : scaled1 + scaled2;
+        int rawOutput = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(raw, p.OutputMultiplier, p.OutputShift) + p.OutputOffset;
         // std::min(max, std::max(min, v)): no exception if a degenerate range has min > max.
         return (sbyte)Math.Min(p.ActivationMax, Math.Max(p.ActivationMin, rawOutput));
     }

@@ -34,12 +34,7 @@ public static class MulInt8Reference
         float outputScale, int outputZeroPoint,
         FusedActivation activation)
     {
-        AddInt8Reference.CheckScale(input1Scale, nameof(input1Scale));
-        AddInt8Reference.CheckScale(input2Scale, nameof(input2Scale));
-        AddInt8Reference.CheckScale(outputScale, nameof(outputScale));
-        AddInt8Reference.CheckZeroPoint(input1ZeroPoint, nameof(input1ZeroPoint));
-        AddInt8Reference.CheckZeroPoint(input2ZeroPoint, nameof(input2ZeroPoint));
-        AddInt8Reference.CheckZeroPoint(outputZeroPoint, nameof(outputZeroPoint));
+        AddInt8Reference.CheckBinary(input1Scale, input1ZeroPoint, input2Scale, input2ZeroPoint, outputScale, outputZeroPoint);
 
         // (double)s1 * (double)s2 / (double)so, left to right, then QuantizeMultiplier.
         double real = (double)input1Scale * (double)input2Scale / (double)outputScale;

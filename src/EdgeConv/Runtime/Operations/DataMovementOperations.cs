@@ -15,8 +15,7 @@ internal sealed class ReshapeOperation : Operation
         var output = ctx.Output(0);
         ctx.ExpectType(output, input.Type, "output");
         ctx.ExpectSameElements(input, output);
-        if (input.Quantization is { } qi && output.Quantization is { } qo && (qi.Scale != qo.Scale || qi.ZeroPoint != qo.ZeroPoint))
-            throw ctx.Error($"input and output quantization differ; {BuiltinOpNames.Name(ctx.Op.Op)} cannot rescale.");
+        ctx.ExpectSameQuantization(input, output);
         var shapeTensor = ctx.OptionalInput(1);
         int[]? requested = ctx.Op.Options.NewShape;
         if (shapeTensor is { IsConstant: true })
@@ -148,8 +147,7 @@ internal sealed class TransposeOperation : Operation
         for (int i = 0; i < rank; i++)
             expected[i] = input.Shape[_perm[i]];
         ctx.ExpectShape(output, expected, "output");
-        if (input.Quantization is { } qi && output.Quantization is { } qo && (qi.Scale != qo.Scale || qi.ZeroPoint != qo.ZeroPoint))
-            throw ctx.Error("input and output quantization differ; TRANSPOSE cannot rescale.");
+        ctx.ExpectSameQuantization(input, output);
         _inDims = input.Shape;
         _elementSize = ElementTypeInfo.SizeOf(input.Type);
         _input = input.Index;

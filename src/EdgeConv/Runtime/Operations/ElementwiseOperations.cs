@@ -1,17 +1,19 @@
 using EdgeConv.Graph;
 using EdgeConv.Kernels.Float;
 using EdgeConv.Kernels.Reference;
+using EdgeConv.Quantization;
 
 namespace EdgeConv.Runtime.Operations;
 
-/// <summary>ADD and MUL, int8 or float32, same shape or 4-D broadcast.</summary>
+/// <summary>ADD, SUB and MUL, int8 or float32, same shape or 4-D broadcast.</summary>
 internal sealed class BinaryElementwiseOperation : Operation
 {
     private readonly int _a, _b, _output;
     private readonly Shape4 _aShape, _bShape, _outShape;
-    private readonly AddInt8Params _add;
+    private readonly AddInt8Params _addOrSub;
     private readonly MulInt8Params _mul;
-    private readonly bool _isFloat, _isAdd;
+    private readonly bool _isFloat;
+    private readonly BuiltinOp _op;
 
     public BinaryElementwiseOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -19,7 +21,7 @@ internal sealed class BinaryElementwiseOperation : Operation
         var a = ctx.Input(0);
         var b = ctx.Input(1);
         var output = ctx.Output(0);
-        _isAdd = ctx.Op.Op == BuiltinOp.Add;
+        _op = ctx.Op.Op;
         foreach (var t in new[] { a, b, output })
             if (t.Shape.Length > 4)
                 throw ctx.Error($"{t.Describe()} has rank {t.Shape.Length}; at most 4 is supported.");
@@ -45,34 +47,47 @@ internal sealed class BinaryElementwiseOperation : Operation
         var (s2, z2) = ctx.Int8Quant(b, "input 1");
         var (so, zo) = ctx.Int8Quant(output, "output");
         ctx.Int8ActivationRange(act, so, zo);
-        if (_isAdd)
-            _add = ctx.Guard(() => AddInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act));
-        else
-            _mul = ctx.Guard(() => MulInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act));
+        switch (_op)
+        {
+            case BuiltinOp.Add: _addOrSub = ctx.Guard(() => AddInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act)); break;
+            case BuiltinOp.Sub: _addOrSub = ctx.Guard(() => SubInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act)); break;
+            default: _mul = ctx.Guard(() => MulInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act)); break;
+        }
     }
 
-    public override string KernelName => (_isAdd ? "Add" : "Mul") + (_isFloat ? "Float" : "Int8Reference")
-        + (_aShape == _bShape ? "" : "(broadcast)");
+    public override string KernelName => _op switch { BuiltinOp.Add => "Add", BuiltinOp.Sub => "Sub", _ => "Mul" }
+        + (_isFloat ? "Float" : "Int8Reference") + (_aShape == _bShape ? "" : "(broadcast)");
 
     public override string Describe() => Info.Options.Activation.ToString();
 
     public override void Execute(TensorMemory m)
     {
-        var act = Info.Options.Activation;
         if (_isFloat)
         {
-            if (_isAdd)
-                AddFloat.Run(_aShape, m.Read<float>(_a), _bShape, m.Read<float>(_b), _outShape, m.Write<float>(_output), act);
-            else
-                MulFloat.Run(_aShape, m.Read<float>(_a), _bShape, m.Read<float>(_b), _outShape, m.Write<float>(_output), act);
+            ExecuteFloat(m, Info.Options.Activation);
+            return;
         }
-        else if (_isAdd)
+        var a = m.Read<sbyte>(_a);
+        var b = m.Read<sbyte>(_b);
+        var o = m.Write<sbyte>(_output);
+        switch (_op)
         {
-            AddInt8Reference.Run(_add, _aShape, m.Read<sbyte>(_a), _bShape, m.Read<sbyte>(_b), _outShape, m.Write<sbyte>(_output));
+            case BuiltinOp.Add: AddInt8Reference.Run(_addOrSub, _aShape, a, _bShape, b, _outShape, o); break;
+            case BuiltinOp.Sub: SubInt8Reference.Run(_addOrSub, _aShape, a, _bShape, b, _outShape, o); break;
+            default: MulInt8Reference.Run(_mul, _aShape, a, _bShape, b, _outShape, o); break;
         }
-        else
+    }
+
+    private void ExecuteFloat(TensorMemory m, FusedActivation act)
+    {
+        var a = m.Read<float>(_a);
+        var b = m.Read<float>(_b);
+        var o = m.Write<float>(_output);
+        switch (_op)
         {
-            MulInt8Reference.Run(_mul, _aShape, m.Read<sbyte>(_a), _bShape, m.Read<sbyte>(_b), _outShape, m.Write<sbyte>(_output));
+            case BuiltinOp.Add: AddFloat.Run(_aShape, a, _bShape, b, _outShape, o, act); break;
+            case BuiltinOp.Sub: SubFloat.Run(_aShape, a, _bShape, b, _outShape, o, act); break;
+            default: MulFloat.Run(_aShape, a, _bShape, b, _outShape, o, act); break;
         }
     }
 }
@@ -131,21 +146,12 @@ internal sealed class ActivationOperation : Operation
 
     public ActivationOperation(PrepareContext ctx) : base(ctx.Op)
     {
-        ctx.ExpectCounts(1, 1, 1);
-        var input = ctx.Input(0);
-        var output = ctx.Output(0);
-        ctx.ExpectSameElements(input, output);
         _isLogistic = ctx.Op.Op == BuiltinOp.Logistic;
-        _input = input.Index;
-        _output = output.Index;
-        _isFloat = input.Type == ElementType.Float32;
+        var u = ctx.Unary();
+        (_input, _output, _isFloat) = (u.Input, u.Output, u.IsFloat);
         if (_isFloat)
-        {
-            ctx.ExpectType(output, ElementType.Float32, "output");
             return;
-        }
-        var (si, zi) = ctx.Int8Quant(input, "input");
-        var (so, zo) = ctx.Int8Quant(output, "output");
+        var (si, zi, so, zo) = (u.InputScale, u.InputZeroPoint, u.OutputScale, u.OutputZeroPoint);
         if (_isLogistic)
             _logistic = ctx.Guard(() => LogisticInt8Reference.Prepare(si, zi, so, zo));
         else

@@ -32,6 +32,13 @@ internal sealed class PrepareContext
         }
     }
 
+    /// <summary>Runs a kernel's argument check, turning its <see cref="ArgumentException"/> into a model error naming this op.</summary>
+    public void Guard(Action check) => Guard(() =>
+    {
+        check();
+        return true;
+    });
+
     public void ExpectCounts(int minInputs, int maxInputs, int outputs)
     {
         if (Op.Inputs.Length < minInputs || Op.Inputs.Length > maxInputs)
@@ -99,6 +106,33 @@ internal sealed class PrepareContext
     {
         if (!t.Shape.AsSpan().SequenceEqual(expected))
             throw Error($"{role} {t.Describe()} should have shape [{string.Join(',', expected.ToArray())}].");
+    }
+
+    /// <summary>
+    /// The common half of an element-wise activation's Prepare: one input and one output with the same
+    /// element count, both float32, or both per-tensor int8 (whose scales and zero points it returns).
+    /// </summary>
+    public UnaryTensors Unary()
+    {
+        ExpectCounts(1, 1, 1);
+        var input = Input(0);
+        var output = Output(0);
+        ExpectSameElements(input, output);
+        if (input.Type == ElementType.Float32)
+        {
+            ExpectType(output, ElementType.Float32, "output");
+            return new UnaryTensors(input.Index, output.Index, true, 0f, 0, 0f, 0);
+        }
+        var (si, zi) = Int8Quant(input, "input");
+        var (so, zo) = Int8Quant(output, "output");
+        return new UnaryTensors(input.Index, output.Index, false, si, zi, so, zo);
+    }
+
+    /// <summary>For ops that move or interpolate raw values without rescaling: output quantization must equal the input's.</summary>
+    public void ExpectSameQuantization(TensorInfo input, TensorInfo output)
+    {
+        if (input.Quantization is { } qi && output.Quantization is { } qo && (qi.Scale != qo.Scale || qi.ZeroPoint != qo.ZeroPoint))
+            throw Error($"input {input.Describe()} and output {output.Describe()} quantization differ; {BuiltinOpNames.Name(Op.Op)} cannot rescale.");
     }
 
     public void ExpectSameElements(TensorInfo a, TensorInfo b)
@@ -216,6 +250,10 @@ internal sealed class PrepareContext
         return bias;
     }
 }
+
+/// <summary>What <see cref="PrepareContext.Unary"/> checks and finds for a one-input, one-output element-wise op.</summary>
+internal readonly record struct UnaryTensors(int Input, int Output, bool IsFloat,
+    float InputScale, int InputZeroPoint, float OutputScale, int OutputZeroPoint);
 
 /// <summary>What <see cref="PrepareContext.ConvLike"/> decides for CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED.</summary>
 internal sealed record ConvLikeParams(bool IsFloat, int Bias, RequantParams? Requant, float FloatMin, float FloatMax);

@@ -71,4 +71,10 @@ public sealed record OpOptions
     public int[]? NewShape { get; init; }
     /// <summary>SQUEEZE squeeze_dims.</summary>
     public int[]? SqueezeDims { get; init; }
+    /// <summary>LEAKY_RELU alpha (the slope for negative inputs).</summary>
+    public float Alpha { get; init; }
+    /// <summary>RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR align_corners.</summary>
+    public bool AlignCorners { get; init; }
+    /// <summary>RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR half_pixel_centers.</summary>
+    public bool HalfPixelCenters { get; init; }
 }

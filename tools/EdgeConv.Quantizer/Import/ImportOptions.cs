@@ -25,6 +25,12 @@ public sealed record ImportOptions
     /// <summary>Explicit shapes for inputs whose declared shape is missing or dynamic, by input name.</summary>
     public IReadOnlyDictionary<string, int[]> InputShapes { get; init; } = new Dictionary<string, int[]>();
 
+    /// <summary>
+    /// Graph inputs to treat as constants with these values (models that take their weights or
+    /// shapes as inputs, such as ONNX's operator tests); they disappear from the imported inputs.
+    /// </summary>
+    public IReadOnlyDictionary<string, Onnx.OnnxTensor> ConstantInputs { get; init; } = new Dictionary<string, Onnx.OnnxTensor>();
+
     /// <summary>Fold BatchNormalization into the preceding Conv/Gemm and fuse Relu/Clip into producers (on by default).</summary>
     public bool Fuse { get; init; } = true;
 }

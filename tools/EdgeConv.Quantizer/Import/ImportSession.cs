@@ -31,8 +31,8 @@ internal sealed partial class ImportSession
 
     public ImportedModel Run(string name)
     {
-        if (_opset is < 7 or > 17)
-            throw new OnnxImportException($"{name}: default-domain opset {_opset} is outside the supported 7-17 (9-17 tested).");
+        if (_opset > 17)
+            throw new OnnxImportException($"{name}: default-domain opset {_opset} is newer than the supported 17.");
         var g = _model.Graph;
         foreach (var init in g.Initializers)
             _values[init.Name] = Const(init.Name, HostTensor.From(init, $"initializer '{init.Name}'"));
@@ -54,6 +54,11 @@ internal sealed partial class ImportSession
         {
             if (_values.ContainsKey(vi.Name))
                 continue; // an initializer also listed as input (IR < 4 exporters)
+            if (_options.ConstantInputs.TryGetValue(vi.Name, out var frozen))
+            {
+                _values[vi.Name] = Const(vi.Name, HostTensor.From(frozen, $"constant input '{vi.Name}'"));
+                continue;
+            }
             var input = DeclareInput(vi);
             inputs.Add(input);
             inputTensors.Add(_values[vi.Name].Tensor);

@@ -1,0 +1,72 @@
+using EdgeConv.Formats;
+using EdgeConv.Graph;
+using EdgeConv.Quantizer.Import;
+using EdgeConv.Quantizer.Tests.Support;
+
+namespace EdgeConv.Quantizer.Tests.Models;
+
+/// <summary>BlazeFace and M-LSD tiny: imported graph on EdgeConv's float engine vs ONNX Runtime, within 1e-4 relative L2.</summary>
+public sealed class RealModelFloatTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 1e-4;
+
+    [Fact]
+    public void BlazeFace_front_matches_OnnxRuntime()
+    {
+        string path = NpmModels.Get(NpmModels.BlazeFacePackage, NpmModels.BlazeFaceFront, out string reason) ?? Skip(reason);
+        var imported = OnnxImporter.Import(path);
+        Assert.Single(imported.Inputs);
+        Assert.False(imported.Inputs[0].IsNhwcOfNchw); // the model's own NHWC->NCHW transpose folds away
+        Assert.DoesNotContain(imported.Graph.Operators, o => o.Op == BuiltinOp.Transpose);
+        Assert.Equal(11, imported.Notes.Count(n => n.Kind == "concat-zeros-as-pad"));
+        Assert.Equal(17, imported.Notes.Count(n => n.Kind == "fused-activation"));
+        CompareWithOrt(path, imported, seeds: [1, 2, 3], min: -1f, max: 1f);
+    }
+
+    [Fact]
+    public void Mlsd_tiny_matches_OnnxRuntime()
+    {
+        string path = NpmModels.Get(NpmModels.MlsdPackage, NpmModels.MlsdTiny320, out string reason) ?? Skip(reason);
+        var imported = OnnxImporter.Import(path);
+        Assert.Equal(3, imported.Notes.Count(n => n.Kind == "folded-pad"));
+        Assert.Equal(30, imported.Notes.Count(n => n.Kind == "fused-activation"));
+        var pending = PendingRuntimeOps.UsedBy(imported.Graph).ToList();
+        if (pending.Count > 0)
+            Skip($"M-LSD tiny imports ({imported.Graph.Operators.Length} ops) but the runtime lacks {string.Join(", ", pending)} "
+                + "(bilinear upsampling in the decoder; channel SLICE for the outputs; EQUAL+CAST in the score NMS).");
+        CompareWithOrt(path, imported, seeds: [1, 2], min: 0f, max: 255f);
+    }
+
+    private void CompareWithOrt(string path, ImportedModel imported, int[] seeds, float min, float max)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        var input = imported.Inputs[0];
+        foreach (int seed in seeds)
+        {
+            var data = SeededData.Uniform(seed, (int)input.OnnxShape.Aggregate(1L, (a, b) => a * b), min, max);
+            var expected = OrtRunner.Run(bytes, [(input.Name, input.OnnxShape, data)]);
+            float[][] actual;
+            try
+            {
+                actual = FloatRunner.Run(imported, [data]);
+            }
+            catch (ModelFormatException e) when (PendingRuntimeOps.Blocking(e) is { } op)
+            {
+                Skip($"the runtime has no {op} kernel yet: {e.Message}");
+                return;
+            }
+            for (int o = 0; o < expected.Length; o++)
+            {
+                double rel = FloatCompare.RelativeL2(actual[o], expected[o]);
+                output.WriteLine($"seed {seed} output {imported.Outputs[o].Name}: relative L2 {rel:E2}");
+                Assert.True(rel <= Tolerance, $"seed {seed} output {imported.Outputs[o].Name}: relative L2 {rel:E3} > {Tolerance:E0}");
+            }
+        }
+    }
+
+    private static string Skip(string reason)
+    {
+        Assert.Skip(reason);
+        return "";
+    }
+}

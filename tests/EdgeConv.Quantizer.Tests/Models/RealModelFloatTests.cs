@@ -37,6 +37,32 @@ public sealed class RealModelFloatTests(ITestOutputHelper output)
         CompareWithOrt(path, imported, seeds: [1, 2], min: 0f, max: 255f);
     }
 
+    [Fact]
+    public void Mlsd_tiny_backbone_matches_OnnxRuntime()
+    {
+        // Everything up to the first bilinear Resize runs on today's runtime: the MobileNetV2
+        // backbone with its Pad+Conv pairs folded to SAME and Clip(0,6) fused as RELU6.
+        string path = NpmModels.Get(NpmModels.MlsdPackage, NpmModels.MlsdTiny320, out string reason) ?? Skip(reason);
+        string[] cut = ["WireFrameModel_with_alpha/block_9_add/add:0", "WireFrameModel_with_alpha/block_5_add/add:0"];
+        var imported = OnnxImporter.Import(path, new ImportOptions { Outputs = cut });
+        Assert.Empty(PendingRuntimeOps.UsedBy(imported.Graph));
+        Assert.Equal(3, imported.Notes.Count(n => n.Kind == "folded-pad"));
+        byte[] bytes = Support.OnnxTestModel.WithExtraOutputs(File.ReadAllBytes(path), cut);
+        var input = imported.Inputs[0];
+        foreach (int seed in new[] { 1, 2 })
+        {
+            var data = SeededData.Uniform(seed, (int)input.OnnxShape.Aggregate(1L, (a, b) => a * b), 0f, 255f);
+            var all = OrtRunner.RunNamed(bytes, [(input.Name, input.OnnxShape, data)]);
+            var actual = FloatRunner.Run(imported, [data]);
+            for (int o = 0; o < cut.Length; o++)
+            {
+                double rel = FloatCompare.RelativeL2(actual[o], all[cut[o]]);
+                output.WriteLine($"seed {seed} {cut[o]}: relative L2 {rel:E2}");
+                Assert.True(rel <= Tolerance, $"seed {seed} {cut[o]}: relative L2 {rel:E3} > {Tolerance:E0}");
+            }
+        }
+    }
+
     private void CompareWithOrt(string path, ImportedModel imported, int[] seeds, float min, float max)
     {
         byte[] bytes = File.ReadAllBytes(path);

@@ -95,6 +95,18 @@ internal sealed class OnnxTestModel
         });
     }
 
+    /// <summary>
+    /// The model with extra graph outputs (intermediate values), for checking a prefix of a real
+    /// model against ONNX Runtime: protobuf merges a repeated occurrence of the graph field, so
+    /// appending <c>graph { output {...} }</c> adds outputs without re-encoding the model.
+    /// </summary>
+    public static byte[] WithExtraOutputs(byte[] model, params string[] names) =>
+        [.. model, .. Message(m => WriteMessage(m, 7, g =>
+        {
+            foreach (string name in names)
+                WriteMessage(g, 12, v => ValueInfo(v, name, null));
+        }))];
+
     private static void ValueInfo(CodedOutputStream v, string name, int[]? dims)
     {
         v.WriteTag(1, WireFormat.WireType.LengthDelimited); v.WriteString(name);

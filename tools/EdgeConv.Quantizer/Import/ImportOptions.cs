@@ -31,6 +31,12 @@ public sealed record ImportOptions
     /// </summary>
     public IReadOnlyDictionary<string, Onnx.OnnxTensor> ConstantInputs { get; init; } = new Dictionary<string, Onnx.OnnxTensor>();
 
+    /// <summary>
+    /// Values to make the graph outputs instead of the model's own (e.g. to check a prefix of a
+    /// model layer by layer); only the nodes they depend on are imported.
+    /// </summary>
+    public IReadOnlyList<string>? Outputs { get; init; }
+
     /// <summary>Fold BatchNormalization into the preceding Conv/Gemm and fuse Relu/Clip into producers (on by default).</summary>
     public bool Fuse { get; init; } = true;
 }

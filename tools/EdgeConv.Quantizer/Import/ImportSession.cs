@@ -36,7 +36,9 @@ internal sealed partial class ImportSession
         var g = _model.Graph;
         foreach (var init in g.Initializers)
             _values[init.Name] = Const(init.Name, HostTensor.From(init, $"initializer '{init.Name}'"));
-        foreach (var n in g.Nodes)
+        var nodes = _options.Outputs is { } cut ? NodesFeeding(g, cut) : g.Nodes;
+        var outputNames = _options.Outputs ?? g.Outputs.Select(o => o.Name).ToList();
+        foreach (var n in nodes)
             foreach (string i in n.Inputs)
                 if (i.Length > 0)
                 {
@@ -45,8 +47,8 @@ internal sealed partial class ImportSession
                         _consumerNodes[i] = list = [];
                     list.Add(n);
                 }
-        foreach (var o in g.Outputs)
-            _graphOutputs.Add(o.Name);
+        foreach (string o in outputNames)
+            _graphOutputs.Add(o);
 
         var inputs = new List<ImportedInput>();
         var inputTensors = new List<int>();
@@ -63,20 +65,20 @@ internal sealed partial class ImportSession
             inputs.Add(input);
             inputTensors.Add(_values[vi.Name].Tensor);
         }
-        foreach (var n in g.Nodes)
+        foreach (var n in nodes)
             ImportNode(n);
 
         var outputs = new List<ImportedOutput>();
         var outputTensors = new List<int>();
-        foreach (var vo in g.Outputs)
+        foreach (string outputName in outputNames)
         {
-            var v = Value(vo.Name, $"graph output '{vo.Name}'");
+            var v = Value(outputName, $"graph output '{outputName}'");
             if (v.IsConstant)
-                throw new OnnxImportException($"{name}: graph output '{vo.Name}' is a constant; EdgeConv graphs compute every output.");
-            int t = EnsureLayout(v, Layouts.Identity(v.Rank), $"graph output '{vo.Name}'");
-            _draft.Tensors[t].Name = vo.Name;
-            _draft.Tensors[t].OnnxName = vo.Name;
-            outputs.Add(new ImportedOutput { Name = vo.Name, Shape = v.Shape });
+                throw new OnnxImportException($"{name}: graph output '{outputName}' is a constant; EdgeConv graphs compute every output.");
+            int t = EnsureLayout(v, Layouts.Identity(v.Rank), $"graph output '{outputName}'");
+            _draft.Tensors[t].Name = outputName;
+            _draft.Tensors[t].OnnxName = outputName;
+            outputs.Add(new ImportedOutput { Name = outputName, Shape = v.Shape });
             outputTensors.Add(t);
         }
         var graph = _draft.Build([.. inputTensors], [.. outputTensors], name, out var map, out var opNodes);
@@ -94,6 +96,22 @@ internal sealed partial class ImportSession
             Notes = _notes,
             Opset = _opset,
         };
+    }
+
+    /// <summary>The nodes (in file order) that the values <paramref name="outputs"/> depend on.</summary>
+    private static OnnxNode[] NodesFeeding(OnnxGraph g, IEnumerable<string> outputs)
+    {
+        var needed = new HashSet<string>(outputs);
+        var keep = new bool[g.Nodes.Length];
+        for (int i = g.Nodes.Length - 1; i >= 0; i--)
+        {
+            if (!g.Nodes[i].Outputs.Any(needed.Contains))
+                continue;
+            keep[i] = true;
+            foreach (string input in g.Nodes[i].Inputs)
+                if (input.Length > 0) needed.Add(input);
+        }
+        return g.Nodes.Where((_, i) => keep[i]).ToArray();
     }
 
     private ImportedInput DeclareInput(OnnxValueInfo vi)
@@ -240,6 +258,11 @@ internal sealed partial class ImportSession
     {
         if (!_options.Fuse || v.Producer < 0 || v.Pad is not null || _graphOutputs.Contains(v.Name) || _consumers.GetValueOrDefault(v.Name) != 1)
             return null;
+        // Values aliasing the same tensor (folded Transpose, Identity) must feed nothing else either.
+        foreach (var w in _values.Values)
+            if (w.Tensor == v.Tensor && !ReferenceEquals(w, v) && w.Constant is null
+                && (_consumers.GetValueOrDefault(w.Name) > 1 || _graphOutputs.Contains(w.Name)))
+                return null;
         var op = _draft.Ops[v.Producer];
         return op.Outputs[0] == v.Tensor ? op : null;
     }

@@ -36,8 +36,8 @@ internal static partial class OnnxConformanceCases
 
     /// <summary>Cases the importer must refuse with <c>OnnxImportException</c>, and why.</summary>
     /// <remarks>
-    /// The reasons, by family: 1-D/3-D convs and pools and rank-5 BatchNorm (EdgeConv is 2-D
-    /// NHWC); non-float inputs (uint8/int8/int32/int64/double tests); pool dilations, indices
+    /// The reasons, by family: 3-D convs and pools and rank-5 BatchNorm (EdgeConv is 2-D NHWC;
+    /// 1-D ops run as 2-D over an H = 1 view); non-float inputs (uint8/int8/int32/int64/double tests); pool dilations, indices
     /// outputs, AveragePool pads that TFLite's SAME/VALID cannot express with
     /// count_include_pad=0; training-mode BatchNorm and Dropout masks; cubic Resize,
     /// tf_crop_and_resize, exclude_outside and non-integral scales (TFLite derives the scale from
@@ -48,7 +48,6 @@ internal static partial class OnnxConformanceCases
     public static readonly IReadOnlyDictionary<string, string> ExpectedUnsupported = new Dictionary<string, string>
     {
         ["node/test_add_uint8"] = "graph input 'x' has element type UInt8; only float32 inputs are supported.",
-        ["node/test_averagepool_1d_default"] = "AveragePool node 'y': unsupported: 1-D pooling (only 2-D).",
         ["node/test_averagepool_2d_pads"] = "AveragePool node 'y': unsupported: AveragePool pads [2,2,2,2] ceil_mode=False count_include_pad=0 have no TFLite SAME/VALID equivalent.",
         ["node/test_averagepool_2d_same_lower"] = "AveragePool node 'y': unsupported: AveragePool pads [1,1,0,0] ceil_mode=False count_include_pad=0 have no TFLite SAME/VALID equivalent.",
         ["node/test_averagepool_3d_default"] = "AveragePool node 'y': unsupported: 3-D pooling (only 2-D).",
@@ -67,7 +66,6 @@ internal static partial class OnnxConformanceCases
         ["node/test_edge_pad"] = "graph input 'x' has element type Int32; only float32 inputs are supported.",
         ["node/test_matmul_3d"] = "MatMul node 'c': unsupported: MatMul needs a constant 2-D right-hand side and an input of rank >= 2 (FULLY_CONNECTED).",
         ["node/test_matmul_4d"] = "MatMul node 'c': unsupported: MatMul needs a constant 2-D right-hand side and an input of rank >= 2 (FULLY_CONNECTED).",
-        ["node/test_maxpool_1d_default"] = "MaxPool node 'y': unsupported: 1-D pooling (only 2-D).",
         ["node/test_maxpool_2d_dilations"] = "MaxPool node 'y': unsupported: pooling dilations [2,2].",
         ["node/test_maxpool_2d_uint8"] = "graph input 'x' has element type UInt8; only float32 inputs are supported.",
         ["node/test_maxpool_3d_default"] = "MaxPool node 'y': unsupported: 3-D pooling (only 2-D).",
@@ -119,14 +117,6 @@ internal static partial class OnnxConformanceCases
         ["pytorch-converted/test_AvgPool3d_stride1_pad0_gpu_input"] = "AveragePool node '1': unsupported: 3-D pooling (only 2-D).",
         ["pytorch-converted/test_BatchNorm3d_eval"] = "BatchNormalization node '5': unsupported: broadcast of rank 5 (at most 4).",
         ["pytorch-converted/test_BatchNorm3d_momentum_eval"] = "BatchNormalization node '5': unsupported: broadcast of rank 5 (at most 4).",
-        ["pytorch-converted/test_Conv1d"] = "Conv node '3': unsupported: 1-D convolution (only 2-D, NCHW input of rank 4).",
-        ["pytorch-converted/test_Conv1d_dilated"] = "Conv node '3': unsupported: 1-D convolution (only 2-D, NCHW input of rank 4).",
-        ["pytorch-converted/test_Conv1d_groups"] = "Conv node '3': unsupported: 1-D convolution (only 2-D, NCHW input of rank 4).",
-        ["pytorch-converted/test_Conv1d_pad1"] = "Conv node '3': unsupported: 1-D convolution (only 2-D, NCHW input of rank 4).",
-        ["pytorch-converted/test_Conv1d_pad1size1"] = "Conv node '3': unsupported: 1-D convolution (only 2-D, NCHW input of rank 4).",
-        ["pytorch-converted/test_Conv1d_pad2"] = "Conv node '3': unsupported: 1-D convolution (only 2-D, NCHW input of rank 4).",
-        ["pytorch-converted/test_Conv1d_pad2size1"] = "Conv node '3': unsupported: 1-D convolution (only 2-D, NCHW input of rank 4).",
-        ["pytorch-converted/test_Conv1d_stride"] = "Conv node '3': unsupported: 1-D convolution (only 2-D, NCHW input of rank 4).",
         ["pytorch-converted/test_Conv3d"] = "Conv node '3': unsupported: 3-D convolution (only 2-D, NCHW input of rank 4).",
         ["pytorch-converted/test_Conv3d_dilated"] = "Conv node '3': unsupported: 3-D convolution (only 2-D, NCHW input of rank 4).",
         ["pytorch-converted/test_Conv3d_dilated_strided"] = "Conv node '3': unsupported: 3-D convolution (only 2-D, NCHW input of rank 4).",
@@ -134,9 +124,7 @@ internal static partial class OnnxConformanceCases
         ["pytorch-converted/test_Conv3d_no_bias"] = "Conv node '2': unsupported: 3-D convolution (only 2-D, NCHW input of rank 4).",
         ["pytorch-converted/test_Conv3d_stride"] = "Conv node '3': unsupported: 3-D convolution (only 2-D, NCHW input of rank 4).",
         ["pytorch-converted/test_Conv3d_stride_padding"] = "Conv node '3': unsupported: 3-D convolution (only 2-D, NCHW input of rank 4).",
-        ["pytorch-converted/test_MaxPool1d"] = "MaxPool node '1': unsupported: 1-D pooling (only 2-D).",
-        ["pytorch-converted/test_MaxPool1d_stride"] = "MaxPool node '1': unsupported: 1-D pooling (only 2-D).",
-        ["pytorch-converted/test_MaxPool1d_stride_padding_dilation"] = "MaxPool node 'Y': unsupported: 1-D pooling (only 2-D).",
+        ["pytorch-converted/test_MaxPool1d_stride_padding_dilation"] = "MaxPool node 'Y': unsupported: pooling dilations [1,10].",
         ["pytorch-converted/test_MaxPool2d_stride_padding_dilation"] = "MaxPool node 'Y': unsupported: pooling dilations [10,10].",
         ["pytorch-converted/test_MaxPool3d"] = "MaxPool node '1': unsupported: 3-D pooling (only 2-D).",
         ["pytorch-converted/test_MaxPool3d_stride"] = "MaxPool node '1': unsupported: 3-D pooling (only 2-D).",
@@ -149,7 +137,6 @@ internal static partial class OnnxConformanceCases
         ["pytorch-operator/test_operator_addmm"] = "Gemm node '4': unsupported: C (input 2, '3') must be a constant.",
         ["pytorch-operator/test_operator_basic"] = "Tanh node '4': unsupported: operator Tanh (opset 6) has no EdgeConv mapping.",
         ["pytorch-operator/test_operator_convtranspose"] = "ConvTranspose node '2': unsupported: operator ConvTranspose (opset 6) has no EdgeConv mapping.",
-        ["pytorch-operator/test_operator_maxpool"] = "MaxPool node '1': unsupported: 1-D pooling (only 2-D).",
         ["pytorch-operator/test_operator_pad"] = "Pad node '1': unsupported: Pad mode 'reflect' (only constant).",
         ["pytorch-operator/test_operator_params"] = "Tanh node '4': unsupported: operator Tanh (opset 6) has no EdgeConv mapping.",
         ["pytorch-operator/test_operator_reduced_mean"] = "ReduceMean node '1': unsupported: ReduceMean over axes [2] of a rank-4 tensor (only the spatial axes 2,3 of NCHW).",

@@ -97,6 +97,11 @@ internal sealed partial class ImportSession
 
     private void ImportConv(OnnxNode n)
     {
+        if (In(n, 0).Rank == 3)
+        {
+            ImportLifted1D(n, ImportConv);
+            return;
+        }
         var x = In(n, 0);
         ExpectFloat(n, x);
         var w = ConstIn(n, 1, "weight");
@@ -151,6 +156,11 @@ internal sealed partial class ImportSession
 
     private void ImportPool(OnnxNode n)
     {
+        if (In(n, 0).Rank == 3 && !(n.Outputs.Length > 1 && n.Outputs[1].Length > 0))
+        {
+            ImportLifted1D(n, ImportPool);
+            return;
+        }
         var x = In(n, 0);
         ExpectFloat(n, x);
         if (x.Rank != 4)

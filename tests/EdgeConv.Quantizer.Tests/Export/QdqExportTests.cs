@@ -1,0 +1,325 @@
+using EdgeConv.Formats.TFLite;
+using EdgeConv.Graph;
+using EdgeConv.Quantizer.Calibration;
+using EdgeConv.Quantizer.Cli;
+using EdgeConv.Quantizer.Data;
+using EdgeConv.Quantizer.Export;
+using EdgeConv.Quantizer.Import;
+using EdgeConv.Quantizer.Onnx;
+using EdgeConv.Quantizer.Quantization;
+using EdgeConv.Quantizer.Tests.Models;
+using EdgeConv.Runtime;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace EdgeConv.Quantizer.Tests.Export;
+
+/// <summary>
+/// The QDQ ONNX export: the int8 graph written once as .tflite (run by EdgeConv) and once as QDQ
+/// ONNX (run by ONNX Runtime with its default, full graph optimizations, so its QDQ→QLinear
+/// fusions are what execute); both fed the same int8 input bytes; their int8 outputs may differ
+/// by at most 1 LSB (TFLite's fixed-point requantization vs ORT's float requantization).
+/// </summary>
+public sealed class QdqExportTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Classifier_QdqOnnx_MatchesEdgeConv_Within1Lsb_AndFusesEveryConv()
+    {
+        var graph = FloatNetworks.Classifier(seed: 11);
+        var calibration = FloatNetworks.Samples(1, 100, 16 * 16 * 3);
+        var int8 = Quantize(graph, calibration);
+        var model = Model.Load(TfLiteModelWriter.Write(int8), "classifier");
+        var inputs = FloatNetworks.Samples(2, 50, 16 * 16 * 3);
+        var results = CompareBoth("classifier", model, QdqOnnxWriter.Write(int8), inputs, maxLsb: 1);
+        // With int8 kernels every op of the graph runs as a QLinear/QGemm kernel.
+        Assert.Empty(Unfused(results[1]));
+        EveryOpWithin1Lsb("classifier", int8, model, inputs[0]);
+    }
+
+    [Fact]
+    public void Classifier_PerTensorWeights_AndFloatInputOutput_MatchWithin1Lsb()
+    {
+        var graph = FloatNetworks.Classifier(seed: 5);
+        var calibration = FloatNetworks.Samples(3, 50, 16 * 16 * 3);
+        var int8 = Quantize(graph, calibration, new QuantizationOptions { PerTensorWeights = true, FloatInputs = true, FloatOutputs = true });
+        var model = Model.Load(TfLiteModelWriter.Write(int8), "per-tensor");
+        using var session = new InferenceSession(QdqOnnxWriter.Write(int8));
+        var outDetails = model.Outputs[0];
+        int worst = 0;
+        foreach (var x in FloatNetworks.Samples(4, 20, 16 * 16 * 3))
+        {
+            var it = new Interpreter(model);
+            x.CopyTo(it.Input<float>(0));
+            it.Invoke();
+            var expected = it.Output<float>(0).ToArray();
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(x, [1, 16, 16, 3]))]);
+            var actual = results[0].AsTensor<float>().ToArray();
+            // Float outputs are DEQUANTIZE'd int8: compare in LSBs of the last int8 tensor.
+            var dq = int8.Operators[^1];
+            float scale = int8.Tensors[dq.Inputs[0]].Quantization!.Scale;
+            for (int i = 0; i < expected.Length; i++)
+                worst = Math.Max(worst, (int)Math.Round(Math.Abs(expected[i] - actual[i]) / scale));
+            Assert.Equal(outDetails.Shape.Aggregate(1, (a, b) => a * b), actual.Length);
+        }
+        output.WriteLine($"per-tensor, float input/output: max difference {worst} LSB");
+        Assert.InRange(worst, 0, 1);
+    }
+
+    [Fact]
+    public void UnsupportedOp_IsAnErrorNamingTheOp()
+    {
+        var b = new GraphBuilder();
+        int x = b.AddTensor("x", ElementType.Int8, [1, 4, 4, 2], 0.1f, 0);
+        int size = b.AddConstant("size", [2], [8, 8]);
+        int y = b.AddTensor("y", ElementType.Int8, [1, 8, 8, 2], 0.1f, 0);
+        b.AddOp(BuiltinOp.ResizeBilinear, [x, size], [y]);
+        b.SetInputs(x);
+        b.SetOutputs(y);
+        var e = Assert.Throws<QdqExportException>(() => QdqOnnxWriter.Write(b.Build("resize")));
+        Assert.Contains("RESIZE_BILINEAR", e.Message);
+        Assert.Contains("op 0", e.Message);
+    }
+
+    [Fact]
+    public void FashionMnist_QdqFromTheCli_MatchesEdgeConv_Within1Lsb()
+    {
+        string dir = FashionMnistAcceptanceTests.Dir();
+        string onnx = Path.Combine(dir, "fashion_dscnn.onnx");
+        if (!File.Exists(onnx) || !Directory.Exists(Path.Combine(dir, "calibration")) || !Directory.Exists(Path.Combine(dir, "test")))
+            Assert.Skip($"{onnx} or its calibration/test images are missing: run scripts/test.sh --prepare-only.");
+        string tflite = Path.Combine(Path.GetTempPath(), $"fashion-{Guid.NewGuid():N}.tflite");
+        string qdq = Path.ChangeExtension(tflite, ".qdq.onnx");
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = QuantizerCommandLine.Run(["quantize", onnx, "--calibration", Path.Combine(dir, "calibration"), "-o", tflite, "--qdq", qdq, "--samples", "100"], stdout, stderr);
+            Assert.True(code == 0, stderr.ToString());
+            Assert.Contains("QDQ ONNX", stdout.ToString());
+            var imported = OnnxImporter.Import(onnx);
+            var preprocessing = ModelInputs.Resolve(imported, new CliOptions([], new HashSet<string>(), new HashSet<string>()));
+            var samples = CalibrationSet.Load(Path.Combine(dir, "test"), preprocessing, 300).Select(s => s.Input).ToList();
+            var results = CompareBoth("fashion-mnist", Model.Load(tflite), File.ReadAllBytes(qdq), samples, maxLsb: 1);
+            Assert.DoesNotContain("Conv", Unfused(results[1]));
+            Assert.DoesNotContain("Gemm", Unfused(results[1]));
+        }
+        finally
+        {
+            File.Delete(tflite);
+            File.Delete(qdq);
+        }
+    }
+
+    [Fact]
+    public void BlazeFace_QdqOnnx_EveryOpMatchesEdgeConv_Within1Lsb()
+    {
+        string? path = NpmModels.Get(NpmModels.BlazeFacePackage, NpmModels.BlazeFaceFront, out string reason);
+        if (path is null)
+            Assert.Skip(reason);
+        var imported = OnnxImporter.Import(path);
+        int length = imported.Graph.Tensors[imported.Graph.Inputs[0]].ElementCount;
+        // Smooth image-like inputs scaled to BlazeFace's [-1, 1].
+        static List<float[]> Images(int seed, int count, int length) =>
+            FloatNetworks.Samples(seed, count, length).Select(v => Array.ConvertAll(v, p => p * 2 - 1)).ToList();
+        var int8 = Quantize(imported.Graph, Images(1, 20, length));
+        var model = Model.Load(TfLiteModelWriter.Write(int8), "blazeface");
+        var inputs = Images(2, 8, length);
+        // Whole network: 71 ops deep, a 1-LSB rounding difference early on grows through later
+        // layers (a residual ADD can scale it up several times), so the end-to-end bound is loose;
+        // each op on its own, fed EdgeConv's own inputs, must agree within 1 LSB.
+        var results = CompareBoth("blazeface", model, QdqOnnxWriter.Write(int8), inputs, maxLsb: 127);
+        Assert.DoesNotContain("Conv", Unfused(results[1]));
+        EveryOpWithin1Lsb("blazeface", int8, model, inputs[0]);
+    }
+
+    private static ModelGraph Quantize(ModelGraph graph, IReadOnlyList<float[]> calibration, QuantizationOptions? options = null)
+    {
+        options ??= new QuantizationOptions();
+        var stats = Calibrator.Run(Model.FromGraph(graph), calibration.Select(s => new[] { s }).ToList(), options.NeedsHistograms);
+        return GraphQuantizer.Quantize(graph, stats, options);
+    }
+
+    /// <summary>ORT's defaults: ORT_ENABLE_ALL, so the QDQ -> QLinear fusions run.</summary>
+    private static SessionOptions Defaults() => new();
+
+    /// <summary>
+    /// Defaults plus int8 QLinear kernels, which ORT allows by default on ARM64 but not on x86-64:
+    /// there it only fuses a group after rewriting each int8 QuantizeLinear -> DequantizeLinear pair
+    /// to uint8, which it skips when a QuantizeLinear feeds more than one consumer.
+    /// </summary>
+    private static SessionOptions Int8Kernels()
+    {
+        var o = new SessionOptions();
+        o.AddSessionConfigEntry("session.qdqisint8allowed", "1");
+        return o;
+    }
+
+    private sealed record Comparison(int MaxLsb, long OneLsb, long Elements, IReadOnlyDictionary<string, int> OptimizedOps);
+
+    /// <summary>Float ONNX compute ops ORT left in its optimized graph (not fused into a QLinear/QGemm kernel).</summary>
+    private static readonly string[] FloatCompute = ["Conv", "Gemm", "MatMul", "Add", "Mul", "Sub", "AveragePool", "GlobalAveragePool", "Concat", "Sigmoid", "Softmax", "HardSwish", "Pad", "MaxPool", "ReduceMean"];
+
+    private static string[] Unfused(Comparison c) => [.. FloatCompute.Where(c.OptimizedOps.ContainsKey)];
+
+    private Comparison[] CompareBoth(string label, Model model, byte[] qdq, IReadOnlyList<float[]> inputs, int maxLsb)
+    {
+        var defaults = CompareRuntimes(label + " (ORT defaults)", model, qdq, inputs, Defaults, maxLsb);
+        var int8 = CompareRuntimes(label + " (ORT int8 kernels)", model, qdq, inputs, Int8Kernels, maxLsb);
+        output.WriteLine($"{label}: left unfused with ORT defaults: [{string.Join(", ", Unfused(defaults))}]; with int8 kernels allowed: [{string.Join(", ", Unfused(int8))}]");
+        return [defaults, int8];
+    }
+
+    private void EveryOpWithin1Lsb(string label, ModelGraph int8, Model model, float[] x)
+    {
+        var d = model.Inputs[0];
+        var q = x.Select(v => (sbyte)QuantParams.Quantize(v, d.Scale, d.ZeroPoint, -128, 127)).ToArray();
+        var rows = OpByOp.Compare(int8, model, q, Int8Kernels);
+        foreach (var (op, max, ones, n) in rows.Where(r => r.MaxLsb > 0))
+            output.WriteLine($"{label}: {op.Describe()} alone: max {max} LSB, {ones}/{n} differ by 1");
+        output.WriteLine($"{label}: {rows.Count} ops checked alone, worst {rows.Max(r => r.MaxLsb)} LSB, {rows.Sum(r => r.OneLsb)} values differ by 1 LSB");
+        Assert.All(rows, r => Assert.True(r.MaxLsb <= 1, $"{label}: {r.Op.Describe()} alone differs by {r.MaxLsb} LSB"));
+    }
+
+    /// <summary>Runs both runtimes on the same quantized inputs; checks every int8 output within <paramref name="allowedLsb"/>; reports what ORT left unfused.</summary>
+    private Comparison CompareRuntimes(string label, Model model, byte[] qdq, IReadOnlyList<float[]> inputs, Func<SessionOptions> sessionOptions, int allowedLsb)
+    {
+        string optimized = Path.Combine(Path.GetTempPath(), $"qdq-{Guid.NewGuid():N}.onnx");
+        using var options = sessionOptions();
+        Assert.Equal(GraphOptimizationLevel.ORT_ENABLE_ALL, options.GraphOptimizationLevel);
+        options.OptimizedModelFilePath = optimized;
+        options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        using var session = new InferenceSession(qdq, options);
+        var ops = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var node in OnnxModelReader.ReadFile(optimized).Graph.Nodes)
+                ops[node.OpType] = ops.GetValueOrDefault(node.OpType) + 1;
+        }
+        finally
+        {
+            File.Delete(optimized);
+        }
+        output.WriteLine($"{label}: ORT's optimized graph: {string.Join(", ", ops.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}");
+
+        var inDetails = model.Inputs[0];
+        Assert.Equal(ElementType.Int8, inDetails.Type);
+        string inputName = session.InputMetadata.Keys.Single();
+        int maxLsb = 0;
+        long oneLsb = 0, elements = 0;
+        foreach (var x in inputs)
+        {
+            var it = new Interpreter(model);
+            var d = it.InputDetails(0);
+            var q = it.Input<sbyte>(0);
+            for (int i = 0; i < x.Length; i++)
+                q[i] = (sbyte)QuantParams.Quantize(x[i], d.Scale, d.ZeroPoint, -128, 127);
+            var feed = q.ToArray();
+            it.Invoke();
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<sbyte>(feed, inDetails.Shape.ToArray()))]);
+            var byName = results.ToDictionary(r => r.Name, r => r.AsTensor<sbyte>().ToArray());
+            var names = session.OutputMetadata.Keys.ToList();
+            Assert.Equal(model.Outputs.Count, names.Count);
+            for (int o = 0; o < names.Count; o++)
+            {
+                var expected = it.Output<sbyte>(o);
+                var actual = byName[names[o]];
+                Assert.Equal(expected.Length, actual.Length);
+                for (int i = 0; i < actual.Length; i++)
+                {
+                    int diff = Math.Abs(expected[i] - actual[i]);
+                    maxLsb = Math.Max(maxLsb, diff);
+                    if (diff == 1)
+                        oneLsb++;
+                }
+                elements += actual.Length;
+            }
+        }
+        output.WriteLine($"{label}: {inputs.Count} inputs, {elements} output values: max difference {maxLsb} LSB, {oneLsb} differ by exactly 1 LSB");
+        Assert.True(maxLsb <= allowedLsb, $"{label}: ORT's int8 outputs differ from EdgeConv's by up to {maxLsb} LSB");
+        return new Comparison(maxLsb, oneLsb, elements, ops);
+    }
+}
+
+/// <summary>
+/// Each op of an int8 graph on its own: EdgeConv's int8 inputs to the op (captured while the whole
+/// graph runs) fed to ONNX Runtime's QDQ form of that op alone, against EdgeConv's int8 output of it.
+/// </summary>
+internal sealed class OpByOp : IOpObserver
+{
+    private readonly Dictionary<int, sbyte[]> _values = [];
+
+    public void OnOpCompleted(Interpreter interpreter, int opIndex)
+    {
+        foreach (int t in interpreter.Model.Graph.Operators[opIndex].Outputs)
+            if (interpreter.Model.Graph.Tensors[t].Type == ElementType.Int8)
+                _values[t] = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(interpreter.TensorBytes(t)).ToArray();
+    }
+
+    /// <summary>(op, max LSB difference, count differing by exactly 1, elements) for every op whose inputs and output are int8.</summary>
+    public static List<(OperatorInfo Op, int MaxLsb, int OneLsb, int Elements)> Compare(ModelGraph int8, Model model, sbyte[] input, Func<SessionOptions> options)
+    {
+        var observer = new OpByOp();
+        observer._values[int8.Inputs[0]] = input;
+        var it = new Interpreter(model);
+        input.CopyTo(it.Input<sbyte>(0));
+        it.Invoke(observer);
+        var rows = new List<(OperatorInfo, int, int, int)>();
+        foreach (var op in int8.Operators)
+        {
+            var computed = op.Inputs.Where(i => i >= 0 && !int8.Tensors[i].IsConstant).Distinct().ToArray();
+            int output = op.Outputs[0];
+            if (computed.Any(i => int8.Tensors[i].Type != ElementType.Int8) || int8.Tensors[output].Type != ElementType.Int8)
+                continue;
+            using var so = options();
+            using var session = new InferenceSession(QdqOnnxWriter.Write(Single(int8, op)), so);
+            var feeds = computed.Select(i => NamedOnnxValue.CreateFromTensor(int8.Tensors[i].Name,
+                new DenseTensor<sbyte>(observer._values[i], int8.Tensors[i].Shape))).ToList();
+            using var results = session.Run(feeds);
+            var actual = results[0].AsTensor<sbyte>().ToArray();
+            var expected = observer._values[output];
+            int max = 0, ones = 0;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                int d = Math.Abs(expected[i] - actual[i]);
+                max = Math.Max(max, d);
+                ones += d == 1 ? 1 : 0;
+            }
+            rows.Add((op, max, ones, expected.Length));
+        }
+        return rows;
+    }
+
+    /// <summary>A graph of one op: its computed inputs become graph inputs, its constants are copied.</summary>
+    private static ModelGraph Single(ModelGraph g, OperatorInfo op)
+    {
+        var b = new GraphBuilder();
+        var map = new Dictionary<int, int>();
+        var inputs = new List<int>();
+        int Copy(int t)
+        {
+            if (t < 0)
+                return -1;
+            if (map.TryGetValue(t, out int m))
+                return m;
+            var info = g.Tensors[t];
+            if (info.IsConstant)
+                return map[t] = b.AddConstant(info.Name, info.Type, info.Shape, g.ConstantBytes(info), info.Quantization);
+            var q = info.Quantization!;
+            m = map[t] = b.AddTensor(info.Name, info.Type, info.Shape, q.Scale, q.ZeroPoint);
+            return m;
+        }
+        var ins = op.Inputs.Select(i =>
+        {
+            bool isNew = i >= 0 && !map.ContainsKey(i) && !g.Tensors[i].IsConstant;
+            int m = Copy(i);
+            if (isNew)
+                inputs.Add(m);
+            return m;
+        }).ToArray();
+        int output = Copy(op.Outputs[0]);
+        b.AddOp(op.Op, ins, [output], op.Options);
+        b.SetInputs([.. inputs]);
+        b.SetOutputs(output);
+        return b.Build(BuiltinOpNames.Name(op.Op));
+    }
+}

@@ -22,26 +22,38 @@ namespace EdgeConv.Quantizer.Tests.Export;
 /// </summary>
 public sealed class QdqExportTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void Classifier_QdqOnnx_MatchesEdgeConv_Within1Lsb_AndFusesEveryConv()
+    /// <summary>
+    /// Per-channel and per-tensor weights. End to end is within 1 LSB for these seeds, but that is
+    /// not a guarantee: a 1-LSB rounding difference in one layer can move the next by 2 (another
+    /// calibration of the per-tensor net had one value in 500 at 2 LSB); each op alone is.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 11)]
+    [InlineData(true, 5)]
+    public void Classifier_QdqOnnx_EveryOpMatchesEdgeConv_Within1Lsb_AndAllFuse(bool perTensor, int seed)
     {
-        var graph = FloatNetworks.Classifier(seed: 11);
-        var calibration = FloatNetworks.Samples(1, 100, 16 * 16 * 3);
-        var int8 = Quantize(graph, calibration);
-        var model = Model.Load(TfLiteModelWriter.Write(int8), "classifier");
-        var inputs = FloatNetworks.Samples(2, 50, 16 * 16 * 3);
-        var results = CompareBoth("classifier", model, QdqOnnxWriter.Write(int8), inputs, maxLsb: 1);
+        string label = perTensor ? "per-tensor classifier" : "classifier";
+        var graph = FloatNetworks.Classifier(seed);
+        var int8 = Quantize(graph, FloatNetworks.Samples(seed + 1, 100, 16 * 16 * 3), new QuantizationOptions { PerTensorWeights = perTensor });
+        var model = Model.Load(TfLiteModelWriter.Write(int8), label);
+        var inputs = FloatNetworks.Samples(seed + 2, 50, 16 * 16 * 3);
+        var results = CompareBoth(label, model, QdqOnnxWriter.Write(int8), inputs, maxLsb: 1);
         // With int8 kernels every op of the graph runs as a QLinear/QGemm kernel.
         Assert.Empty(Unfused(results[1]));
-        EveryOpWithin1Lsb("classifier", int8, model, inputs[0]);
+        EveryOpWithin1Lsb(label, int8, model, inputs[0]);
     }
 
     [Fact]
-    public void Classifier_PerTensorWeights_AndFloatInputOutput_MatchWithin1Lsb()
+    public void Classifier_FloatIsland_AndFloatInputOutput_StayWithin2Lsb()
     {
         var graph = FloatNetworks.Classifier(seed: 5);
         var calibration = FloatNetworks.Samples(3, 50, 16 * 16 * 3);
-        var int8 = Quantize(graph, calibration, new QuantizationOptions { PerTensorWeights = true, FloatInputs = true, FloatOutputs = true });
+        // The depthwise conv stays float (DEQUANTIZE -> float conv -> QUANTIZE), as --exclude makes it;
+        // the model takes and returns float (QUANTIZE first, DEQUANTIZE last).
+        var int8 = Quantize(graph, calibration, new QuantizationOptions
+        {
+            FloatInputs = true, FloatOutputs = true, ExcludedOutputs = new HashSet<string> { "dw" },
+        });
         var model = Model.Load(TfLiteModelWriter.Write(int8), "per-tensor");
         using var session = new InferenceSession(QdqOnnxWriter.Write(int8));
         var outDetails = model.Outputs[0];
@@ -61,8 +73,11 @@ public sealed class QdqExportTests(ITestOutputHelper output)
                 worst = Math.Max(worst, (int)Math.Round(Math.Abs(expected[i] - actual[i]) / scale));
             Assert.Equal(outDetails.Shape.Aggregate(1, (a, b) => a * b), actual.Length);
         }
-        output.WriteLine($"per-tensor, float input/output: max difference {worst} LSB");
-        Assert.InRange(worst, 0, 1);
+        output.WriteLine($"float island, float input/output: max difference {worst} LSB");
+        // The two QUANTIZEs of float values (the input, the island's output) may round a value 1 LSB
+        // apart (TFLite rounds ties away from zero, QuantizeLinear to even; the float convs differ
+        // in their last bits), and a later conv can carry that to 2 LSB of the output.
+        Assert.InRange(worst, 0, 2);
     }
 
     [Fact]
@@ -118,18 +133,83 @@ public sealed class QdqExportTests(ITestOutputHelper output)
             Assert.Skip(reason);
         var imported = OnnxImporter.Import(path);
         int length = imported.Graph.Tensors[imported.Graph.Inputs[0]].ElementCount;
-        // Smooth image-like inputs scaled to BlazeFace's [-1, 1].
-        static List<float[]> Images(int seed, int count, int length) =>
-            FloatNetworks.Samples(seed, count, length).Select(v => Array.ConvertAll(v, p => p * 2 - 1)).ToList();
-        var int8 = Quantize(imported.Graph, Images(1, 20, length));
+        // The six photos of @vladmandic/face-api's demo when its npm package is in the cache (as the
+        // quantizer's BlazeFace test fetches it), else smooth image-like inputs; both in BlazeFace's [-1, 1].
+        string photos = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(path))))!,
+            "vladmandic-face-api-1.7.15", "package", "demo");
+        List<float[]> calibration, inputs;
+        if (Directory.Exists(photos) && Directory.GetFiles(photos, "sample*.jpg").Length > 0)
+        {
+            var preprocessing = new Preprocessing(128, 128, 3, [0.5f], [0.5f], ChannelsFirst: false).Normalized();
+            calibration = inputs = [.. Directory.GetFiles(photos, "sample*.jpg").Order(StringComparer.Ordinal).Select(f => ImageLoader.Load(f, preprocessing))];
+            output.WriteLine($"blazeface: calibrated and compared on {inputs.Count} photos from {photos}");
+        }
+        else
+        {
+            calibration = [.. FloatNetworks.Samples(1, 20, length).Select(v => Array.ConvertAll(v, p => p * 2 - 1))];
+            inputs = [.. FloatNetworks.Samples(2, 8, length).Select(v => Array.ConvertAll(v, p => p * 2 - 1))];
+            output.WriteLine("blazeface: face-api's demo photos are not cached; synthetic inputs");
+        }
+        var int8 = Quantize(imported.Graph, calibration);
         var model = Model.Load(TfLiteModelWriter.Write(int8), "blazeface");
-        var inputs = Images(2, 8, length);
         // Whole network: 71 ops deep, a 1-LSB rounding difference early on grows through later
         // layers (a residual ADD can scale it up several times), so the end-to-end bound is loose;
         // each op on its own, fed EdgeConv's own inputs, must agree within 1 LSB.
-        var results = CompareBoth("blazeface", model, QdqOnnxWriter.Write(int8), inputs, maxLsb: 127);
-        Assert.DoesNotContain("Conv", Unfused(results[1]));
+        byte[] qdq = QdqOnnxWriter.Write(int8);
+        var results = CompareBoth("blazeface", model, qdq, inputs, maxLsb: 127);
+        Assert.Empty(Unfused(results[1]));
         EveryOpWithin1Lsb("blazeface", int8, model, inputs[0]);
+
+        // The drift is rounding, not a different network: both int8 runs sit as close to float as each other.
+        var floatModel = Model.FromGraph(imported.Graph);
+        using var so = Int8Kernels();
+        using var session = new InferenceSession(qdq, so);
+        double worstPair = 1, worstEdgeConv = 1, worstOrt = 1;
+        foreach (var x in inputs)
+        {
+            var f = new Interpreter(floatModel);
+            x.CopyTo(f.Input<float>(0));
+            f.Invoke();
+            var (it, ort) = RunBoth(model, session, x);
+            for (int o = 0; o < ort.Length; o++)
+            {
+                var od = it.OutputDetails(o);
+                var e = it.Output<sbyte>(o).ToArray().Select(v => od.Dequantize(v)).ToArray();
+                var r = ort[o].Select(v => od.Dequantize(v)).ToArray();
+                var fl = f.Output<float>(o).ToArray();
+                worstPair = Math.Min(worstPair, Cosine(e, r));
+                worstEdgeConv = Math.Min(worstEdgeConv, Cosine(e, fl));
+                worstOrt = Math.Min(worstOrt, Cosine(r, fl));
+            }
+        }
+        output.WriteLine($"blazeface: worst output cosine EdgeConv int8 vs ORT int8 {worstPair:F6}; vs float: EdgeConv {worstEdgeConv:F6}, ORT {worstOrt:F6}");
+        Assert.True(worstPair > 0.98, $"EdgeConv and ORT int8 outputs: cosine {worstPair:F6}");
+        Assert.True(Math.Abs(worstEdgeConv - worstOrt) < 0.005, $"cosine to float: EdgeConv {worstEdgeConv:F6}, ORT {worstOrt:F6}");
+    }
+
+    private static sbyte[] QuantizeInput(Model model, float[] x)
+    {
+        var d = model.Inputs[0];
+        return x.Select(v => (sbyte)QuantParams.Quantize(v, d.Scale, d.ZeroPoint, -128, 127)).ToArray();
+    }
+
+    /// <summary>EdgeConv (its interpreter, outputs still readable) and ORT (int8 outputs in the model's output order) on one quantized input.</summary>
+    private static (Interpreter EdgeConv, sbyte[][] Ort) RunBoth(Model model, InferenceSession session, float[] x)
+    {
+        var feed = QuantizeInput(model, x);
+        var it = new Interpreter(model);
+        feed.CopyTo(it.Input<sbyte>(0));
+        it.Invoke();
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.Single(), new DenseTensor<sbyte>(feed, model.Inputs[0].Shape.ToArray()))]);
+        var byName = results.ToDictionary(r => r.Name, r => r.AsTensor<sbyte>().ToArray());
+        return (it, [.. session.OutputMetadata.Keys.Select(n => byName[n])]);
+    }
+
+    private static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++) { dot += a[i] * (double)b[i]; na += a[i] * (double)a[i]; nb += b[i] * (double)b[i]; }
+        return dot / Math.Sqrt(na * nb);
     }
 
     private static ModelGraph Quantize(ModelGraph graph, IReadOnlyList<float[]> calibration, QuantizationOptions? options = null)
@@ -154,12 +234,18 @@ public sealed class QdqExportTests(ITestOutputHelper output)
         return o;
     }
 
-    private sealed record Comparison(int MaxLsb, long OneLsb, long Elements, IReadOnlyDictionary<string, int> OptimizedOps);
+    /// <summary>Figures of one comparison; <paramref name="Unfused"/> lists the ops ORT still runs in float on DequantizeLinear'd inputs.</summary>
+    private sealed record Comparison(int MaxLsb, long OneLsb, long Elements, IReadOnlyDictionary<string, int> OptimizedOps, string[] Unfused);
 
-    /// <summary>Float ONNX compute ops ORT left in its optimized graph (not fused into a QLinear/QGemm kernel).</summary>
-    private static readonly string[] FloatCompute = ["Conv", "Gemm", "MatMul", "Add", "Mul", "Sub", "AveragePool", "GlobalAveragePool", "Concat", "Sigmoid", "Softmax", "HardSwish", "Pad", "MaxPool", "ReduceMean"];
+    private static string[] Unfused(Comparison c) => c.Unfused;
 
-    private static string[] Unfused(Comparison c) => [.. FloatCompute.Where(c.OptimizedOps.ContainsKey)];
+    /// <summary>Op types of ORT's optimized graph that read a DequantizeLinear output (so compute in float), layout ops aside.</summary>
+    private static string[] FloatOps(OnnxGraph g)
+    {
+        var dequantized = g.Nodes.Where(n => n.OpType == "DequantizeLinear").SelectMany(n => n.Outputs).ToHashSet(StringComparer.Ordinal);
+        return [.. g.Nodes.Where(n => n.OpType is not ("QuantizeLinear" or "DequantizeLinear" or "Transpose" or "Reshape" or "Identity")
+                && n.Inputs.Any(dequantized.Contains)).Select(n => n.OpType).Distinct().Order(StringComparer.Ordinal)];
+    }
 
     private Comparison[] CompareBoth(string label, Model model, byte[] qdq, IReadOnlyList<float[]> inputs, int maxLsb)
     {
@@ -171,9 +257,7 @@ public sealed class QdqExportTests(ITestOutputHelper output)
 
     private void EveryOpWithin1Lsb(string label, ModelGraph int8, Model model, float[] x)
     {
-        var d = model.Inputs[0];
-        var q = x.Select(v => (sbyte)QuantParams.Quantize(v, d.Scale, d.ZeroPoint, -128, 127)).ToArray();
-        var rows = OpByOp.Compare(int8, model, q, Int8Kernels);
+        var rows = OpByOp.Compare(int8, model, QuantizeInput(model, x), Int8Kernels);
         foreach (var (op, max, ones, n) in rows.Where(r => r.MaxLsb > 0))
             output.WriteLine($"{label}: {op.Describe()} alone: max {max} LSB, {ones}/{n} differ by 1");
         output.WriteLine($"{label}: {rows.Count} ops checked alone, worst {rows.Max(r => r.MaxLsb)} LSB, {rows.Sum(r => r.OneLsb)} values differ by 1 LSB");
@@ -190,10 +274,13 @@ public sealed class QdqExportTests(ITestOutputHelper output)
         options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
         using var session = new InferenceSession(qdq, options);
         var ops = new Dictionary<string, int>(StringComparer.Ordinal);
+        string[] floatOps;
         try
         {
-            foreach (var node in OnnxModelReader.ReadFile(optimized).Graph.Nodes)
+            var graph = OnnxModelReader.ReadFile(optimized).Graph;
+            foreach (var node in graph.Nodes)
                 ops[node.OpType] = ops.GetValueOrDefault(node.OpType) + 1;
+            floatOps = FloatOps(graph);
         }
         finally
         {
@@ -201,28 +288,17 @@ public sealed class QdqExportTests(ITestOutputHelper output)
         }
         output.WriteLine($"{label}: ORT's optimized graph: {string.Join(", ", ops.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}");
 
-        var inDetails = model.Inputs[0];
-        Assert.Equal(ElementType.Int8, inDetails.Type);
-        string inputName = session.InputMetadata.Keys.Single();
+        Assert.Equal(ElementType.Int8, model.Inputs[0].Type);
         int maxLsb = 0;
-        long oneLsb = 0, elements = 0;
+        long oneLsb = 0, moreLsb = 0, elements = 0;
         foreach (var x in inputs)
         {
-            var it = new Interpreter(model);
-            var d = it.InputDetails(0);
-            var q = it.Input<sbyte>(0);
-            for (int i = 0; i < x.Length; i++)
-                q[i] = (sbyte)QuantParams.Quantize(x[i], d.Scale, d.ZeroPoint, -128, 127);
-            var feed = q.ToArray();
-            it.Invoke();
-            using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<sbyte>(feed, inDetails.Shape.ToArray()))]);
-            var byName = results.ToDictionary(r => r.Name, r => r.AsTensor<sbyte>().ToArray());
-            var names = session.OutputMetadata.Keys.ToList();
-            Assert.Equal(model.Outputs.Count, names.Count);
-            for (int o = 0; o < names.Count; o++)
+            var (it, ort) = RunBoth(model, session, x);
+            Assert.Equal(model.Outputs.Count, ort.Length);
+            for (int o = 0; o < ort.Length; o++)
             {
                 var expected = it.Output<sbyte>(o);
-                var actual = byName[names[o]];
+                var actual = ort[o];
                 Assert.Equal(expected.Length, actual.Length);
                 for (int i = 0; i < actual.Length; i++)
                 {
@@ -230,13 +306,15 @@ public sealed class QdqExportTests(ITestOutputHelper output)
                     maxLsb = Math.Max(maxLsb, diff);
                     if (diff == 1)
                         oneLsb++;
+                    else if (diff > 1)
+                        moreLsb++;
                 }
                 elements += actual.Length;
             }
         }
-        output.WriteLine($"{label}: {inputs.Count} inputs, {elements} output values: max difference {maxLsb} LSB, {oneLsb} differ by exactly 1 LSB");
+        output.WriteLine($"{label}: {inputs.Count} inputs, {elements} output values: max difference {maxLsb} LSB, {oneLsb} differ by exactly 1 LSB, {moreLsb} by more");
         Assert.True(maxLsb <= allowedLsb, $"{label}: ORT's int8 outputs differ from EdgeConv's by up to {maxLsb} LSB");
-        return new Comparison(maxLsb, oneLsb, elements, ops);
+        return new Comparison(maxLsb, oneLsb, elements, ops, floatOps);
     }
 }
 

@@ -12,7 +12,8 @@ namespace EdgeConv.Quantizer.Export;
 /// <list type="bullet">
 /// <item>Every int8 tensor is an int8 ONNX value written by QuantizeLinear and read through
 /// DequantizeLinear (its scale and zero point); each op computes in float between them, and a
-/// fused activation is a Relu/Clip after the op, inside the pair.</item>
+/// fused activation is a Relu/Clip after the op, inside the pair. PAD, whose output keeps its
+/// input's quantization, pads the int8 value itself with the quantized pad value.</item>
 /// <item>Weights are int8 initializers with DequantizeLinear (per-channel: <c>axis</c> 0 of the
 /// OIHW / [N, K] weight); biases are int32 initializers with DequantizeLinear at s_in·s_w.</item>
 /// <item>Graph inputs and outputs keep the model's types and NHWC shapes: an int8 input is fed the
@@ -240,11 +241,19 @@ public static class QdqOnnxWriter
             }
             if (info.Type != ElementType.Int8 || info.Quantization is null || info.Quantization.IsPerChannel)
                 throw new QdqExportException($"{info.Describe()}: an op output must be float32 or per-tensor int8.");
-            string target = nchw ? Fresh(_names[t] + "/nchw") : Claim(t);
+            string target = Target(t, nchw);
             var (s, z) = QParams(t);
             Node("QuantizeLinear", [floatValue, s, z], [target]);
             _stored[(t, nchw)] = target;
         }
+
+        /// <summary>The name of a tensor's stored value in a layout: its own name for NHWC.</summary>
+        private string Target(int t, bool nchw) => nchw ? Fresh(_names[t] + "/nchw") : Claim(t);
+
+        private bool SameQuantization(int a, int b) =>
+            T(a).Type == ElementType.Int8 && T(b).Type == ElementType.Int8
+            && T(a).Quantization is { IsPerChannel: false } qa && T(b).Quantization is { IsPerChannel: false } qb
+            && qa.Scale == qb.Scale && qa.ZeroPoint == qb.ZeroPoint;
 
         private string Out(int t, string what) => Fresh($"{_names[t]}/{what}");
 
@@ -570,8 +579,18 @@ public static class QdqOnnxWriter
                     _ => throw new QdqExportException($"{op.Describe()}: pad value {c.Describe()} is neither float nor quantized int8."),
                 };
             }
+            string padsName = Int64s(_names[output] + "/pads", pads);
+            if (SameQuantization(op.Inputs[0], output) && T(output).Quantization is { } oq)
+            {
+                // Pure data movement: ORT's int8 Pad on the int8 value, padding with the quantized pad value (real 0 -> the zero point).
+                sbyte qValue = (sbyte)Quantization.QuantParams.Quantize(value, oq.Scale, oq.ZeroPoint, -128, 127);
+                string target = Target(output, nchw);
+                Node("Pad", [Stored(op.Inputs[0], nchw), padsName, Initializer<sbyte>(_names[output] + "/pad_value", OnnxDataType.Int8, [], [qValue])], [target]);
+                _stored[(output, nchw)] = target;
+                return;
+            }
             string r = Out(output, "float");
-            Node("Pad", [Float(op.Inputs[0], nchw), Int64s(_names[output] + "/pads", pads), FloatScalar(_names[output] + "/pad_value", value)], [r]);
+            Node("Pad", [Float(op.Inputs[0], nchw), padsName, FloatScalar(_names[output] + "/pad_value", value)], [r]);
             Finish(output, nchw, r);
         }
 

@@ -38,9 +38,10 @@ public sealed class QdqExportTests(ITestOutputHelper output)
         var int8 = Quantize(graph, FloatNetworks.Samples(seed + 1, 100, 16 * 16 * 3), new QuantizationOptions { PerTensorWeights = perTensor });
         var model = Model.Load(TfLiteModelWriter.Write(int8), label);
         var inputs = FloatNetworks.Samples(seed + 2, 50, 16 * 16 * 3);
-        var results = CompareBoth(label, model, QdqOnnxWriter.Write(int8), inputs, maxLsb: 1);
-        // With int8 kernels every op of the graph runs as a QLinear/QGemm kernel.
+        var results = CompareBoth(label, model, int8, inputs, maxLsb: 1);
+        // With int8 kernels, or uint8 activations, every op of the graph runs as a QLinear/QGemm kernel.
         Assert.Empty(Unfused(results[1]));
+        Assert.Empty(Unfused(results[2]));
         EveryOpWithin1Lsb(label, int8, model, inputs[0]);
     }
 
@@ -89,8 +90,9 @@ public sealed class QdqExportTests(ITestOutputHelper output)
         // End to end only reported: the requantizing QUANTIZEs round ~20% of values 1 LSB apart
         // (fixed-point multiplier vs DequantizeLinear -> QuantizeLinear), and MUL (x·x), the
         // 864-input FC and SOFTMAX's 1/256 output scale amplify that.
-        var results = CompareBoth("op mix", model, QdqOnnxWriter.Write(int8), inputs, maxLsb: 255);
-        Assert.DoesNotContain("Conv", Unfused(results[1]));
+        var results = CompareBoth("op mix", model, int8, inputs, maxLsb: 255);
+        Assert.Equal(["HardSigmoid", "Mul"], Unfused(results[1])); // ORT has no int8 HardSwish: HardSigmoid·x in float
+        Assert.Equal(["HardSigmoid", "Mul"], Unfused(results[2]));
     }
 
     [Fact]
@@ -154,24 +156,29 @@ public sealed class QdqExportTests(ITestOutputHelper output)
             Assert.Skip($"{onnx} or its calibration/test images are missing: run scripts/test.sh --prepare-only.");
         string tflite = Path.Combine(Path.GetTempPath(), $"fashion-{Guid.NewGuid():N}.tflite");
         string qdq = Path.ChangeExtension(tflite, ".qdq.onnx");
+        string qdqUInt8 = Path.ChangeExtension(tflite, ".qdq-u8.onnx");
         try
         {
             var stdout = new StringWriter();
             var stderr = new StringWriter();
             int code = QuantizerCommandLine.Run(["quantize", onnx, "--calibration", Path.Combine(dir, "calibration"), "-o", tflite, "--qdq", qdq, "--samples", "100"], stdout, stderr);
             Assert.True(code == 0, stderr.ToString());
-            Assert.Contains("QDQ ONNX", stdout.ToString());
+            Assert.Contains("QDQ ONNX (int8 activations)", stdout.ToString());
+            code = QuantizerCommandLine.Run(["quantize", onnx, "--calibration", Path.Combine(dir, "calibration"), "-o", tflite, "--qdq", qdqUInt8, "--qdq-uint8", "--samples", "100"], stdout, stderr);
+            Assert.True(code == 0, stderr.ToString());
+            Assert.Contains("QDQ ONNX (uint8 activations)", stdout.ToString());
             var imported = OnnxImporter.Import(onnx);
             var preprocessing = ModelInputs.Resolve(imported, new CliOptions([], new HashSet<string>(), new HashSet<string>()));
             var samples = CalibrationSet.Load(Path.Combine(dir, "test"), preprocessing, 300).Select(s => s.Input).ToList();
-            var results = CompareBoth("fashion-mnist", Model.Load(tflite), File.ReadAllBytes(qdq), samples, maxLsb: 1);
-            Assert.DoesNotContain("Conv", Unfused(results[1]));
-            Assert.DoesNotContain("Gemm", Unfused(results[1]));
+            var results = CompareBoth("fashion-mnist", Model.Load(tflite), File.ReadAllBytes(qdq), File.ReadAllBytes(qdqUInt8), samples, maxLsb: 1);
+            Assert.Empty(Unfused(results[1]));
+            Assert.Empty(Unfused(results[2]));
         }
         finally
         {
             File.Delete(tflite);
             File.Delete(qdq);
+            File.Delete(qdqUInt8);
         }
     }
 
@@ -206,8 +213,9 @@ public sealed class QdqExportTests(ITestOutputHelper output)
         // layers (a residual ADD can scale it up several times), so the end-to-end bound is loose;
         // each op on its own, fed EdgeConv's own inputs, must agree within 1 LSB.
         byte[] qdq = QdqOnnxWriter.Write(int8);
-        var results = CompareBoth("blazeface", model, qdq, inputs, maxLsb: 127);
+        var results = CompareBoth("blazeface", model, qdq, QdqOnnxWriter.Write(int8, QdqActivations.UInt8), inputs, maxLsb: 127);
         Assert.Empty(Unfused(results[1]));
+        Assert.Empty(Unfused(results[2]));
         EveryOpWithin1Lsb("blazeface", int8, model, inputs[0]);
 
         // The drift is rounding, not a different network: both int8 runs sit as close to float as each other.
@@ -297,12 +305,21 @@ public sealed class QdqExportTests(ITestOutputHelper output)
                 && n.Inputs.Any(dequantized.Contains)).Select(n => n.OpType).Distinct().Order(StringComparer.Ordinal)];
     }
 
-    private Comparison[] CompareBoth(string label, Model model, byte[] qdq, IReadOnlyList<float[]> inputs, int maxLsb)
+    private Comparison[] CompareBoth(string label, Model model, ModelGraph int8, IReadOnlyList<float[]> inputs, int maxLsb) =>
+        CompareBoth(label, model, QdqOnnxWriter.Write(int8), QdqOnnxWriter.Write(int8, QdqActivations.UInt8), inputs, maxLsb);
+
+    /// <summary>
+    /// [0] int8 QDQ with ORT's defaults, [1] int8 QDQ with int8 kernels allowed (ARM64's default),
+    /// [2] the uint8-activation QDQ with ORT's defaults.
+    /// </summary>
+    private Comparison[] CompareBoth(string label, Model model, byte[] qdq, byte[] qdqUInt8, IReadOnlyList<float[]> inputs, int maxLsb)
     {
-        var defaults = CompareRuntimes(label + " (ORT defaults)", model, qdq, inputs, Defaults, maxLsb);
-        var int8 = CompareRuntimes(label + " (ORT int8 kernels)", model, qdq, inputs, Int8Kernels, maxLsb);
-        output.WriteLine($"{label}: left unfused with ORT defaults: [{string.Join(", ", Unfused(defaults))}]; with int8 kernels allowed: [{string.Join(", ", Unfused(int8))}]");
-        return [defaults, int8];
+        var defaults = CompareRuntimes(label + " (int8 QDQ, ORT defaults)", model, qdq, inputs, Defaults, maxLsb);
+        var int8 = CompareRuntimes(label + " (int8 QDQ, ORT int8 kernels)", model, qdq, inputs, Int8Kernels, maxLsb);
+        var uint8 = CompareRuntimes(label + " (uint8 QDQ, ORT defaults)", model, qdqUInt8, inputs, Defaults, maxLsb);
+        output.WriteLine($"{label}: left unfused: int8 QDQ with ORT defaults [{string.Join(", ", Unfused(defaults))}]; "
+            + $"with int8 kernels allowed [{string.Join(", ", Unfused(int8))}]; uint8 QDQ with ORT defaults [{string.Join(", ", Unfused(uint8))}]");
+        return [defaults, int8, uint8];
     }
 
     private void EveryOpWithin1Lsb(string label, ModelGraph int8, Model model, float[] x)

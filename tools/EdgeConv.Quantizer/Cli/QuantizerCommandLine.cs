@@ -19,7 +19,7 @@ public static class QuantizerCommandLine
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage:
-          edgeconv-quantize quantize MODEL.onnx --calibration DIR -o OUT.tflite [--qdq OUT.onnx] [--report REPORT.md]
+          edgeconv-quantize quantize MODEL.onnx --calibration DIR -o OUT.tflite [--qdq OUT.onnx [--qdq-uint8]] [--report REPORT.md]
               [--samples N] [--method minmax|moving-minmax|percentile|entropy|mse] [--percentile P]
               [--per-tensor] [--bias-correction] [--exclude TENSOR]... [--float-input] [--float-output]
               [--size W,H] [--channels 1|3] [--mean a[,b,c]] [--std a[,b,c]]
@@ -74,11 +74,13 @@ public static class QuantizerCommandLine
     {
         var o = new CliOptions(args,
             new HashSet<string>(PreprocessingOptions) { "--calibration", "-o", "--output", "--qdq", "--report", "--method", "--percentile", "--exclude" },
-            new HashSet<string> { "--per-tensor", "--bias-correction", "--float-input", "--float-output" });
+            new HashSet<string> { "--per-tensor", "--bias-correction", "--float-input", "--float-output", "--qdq-uint8" });
         if (o.Positional.Count != 1)
             throw new CliException("usage: edgeconv-quantize quantize MODEL.onnx --calibration DIR -o OUT.tflite", 2);
         string output = o.Value("-o") ?? o.Value("--output") ?? throw new CliException("missing -o OUT.tflite.", 2);
         string calibrationDir = o.Required("--calibration", "DIR (a folder of images, .npy or .raw samples)");
+        if (o.Flag("--qdq-uint8") && o.Value("--qdq") is null)
+            throw new CliException("--qdq-uint8 needs --qdq OUT.onnx.", 2);
         var imported = LoadOnnx(o.Positional[0]);
         var preprocessing = ModelInputs.Resolve(imported, o);
         var options = new QuantizationOptions
@@ -107,9 +109,10 @@ public static class QuantizerCommandLine
         stdout.WriteLine($"wrote {output}: {int8Graph.Operators.Length} ops, {tflite.Length:N0} bytes, arena {int8Model.ArenaBytes:N0} bytes");
         if (o.Value("--qdq") is { } qdqPath)
         {
-            byte[] qdq = QdqOnnxWriter.Write(int8Graph);
+            var activations = o.Flag("--qdq-uint8") ? QdqActivations.UInt8 : QdqActivations.Int8;
+            byte[] qdq = QdqOnnxWriter.Write(int8Graph, activations);
             File.WriteAllBytes(qdqPath, qdq);
-            stdout.WriteLine($"wrote {qdqPath}: QDQ ONNX, {qdq.Length:N0} bytes");
+            stdout.WriteLine($"wrote {qdqPath}: QDQ ONNX ({(activations == QdqActivations.UInt8 ? "uint8" : "int8")} activations), {qdq.Length:N0} bytes");
         }
 
         var report = QuantizationReport.Measure(floatModel, int8Model, samples);

@@ -24,22 +24,18 @@ namespace EdgeConv.Quantizer.Export;
 /// QuantizeLinear/DequantizeLinear) run in whichever layout their inputs have, so a chain of convs
 /// is NCHW throughout and only the input and outputs are transposed.</item>
 /// </list>
-/// An op without a mapping throws <see cref="QdqExportException"/> naming it.
+/// <see cref="QdqActivations.UInt8"/> writes the activations as uint8 (zero point + 128), which
+/// ORT fuses on x86-64 whatever the fan-out. An op without a mapping throws
+/// <see cref="QdqExportException"/> naming it.
 /// </summary>
 public static class QdqOnnxWriter
 {
-    /// <summary>The serialized ONNX model.</summary>
-    public static byte[] Write(ModelGraph graph)
+    /// <summary>The serialized ONNX model; <paramref name="activations"/> picks the QDQ type of int8 activations.</summary>
+    public static byte[] Write(ModelGraph graph, QdqActivations activations = QdqActivations.Int8)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        return new Session(graph).Run(exposeIntermediates: false);
+        return new Session(graph, activations == QdqActivations.UInt8).Run();
     }
-
-    /// <summary>
-    /// The model with every op's output also a graph output, named as the tensor (NHWC, its own
-    /// type), for finding the first op where two runtimes part ways.
-    /// </summary>
-    internal static byte[] WriteWithIntermediates(ModelGraph graph) => new Session(graph).Run(exposeIntermediates: true);
 
     private static readonly int[] ToNchw = [0, 3, 1, 2];
 
@@ -54,11 +50,17 @@ public static class QdqOnnxWriter
         private readonly Dictionary<(int, bool), string> _stored = [];
         // The DequantizeLinear'd float view of a stored int8 value.
         private readonly Dictionary<(int, bool), string> _floatView = [];
-        private readonly Dictionary<string, (string Scale, string ZeroPoint)> _qparams = new(StringComparer.Ordinal);
+        private readonly Dictionary<(int, bool), (string Scale, string ZeroPoint)> _qparams = [];
+        private readonly bool _u8;
+        private readonly HashSet<int> _weights = [];
 
-        public Session(ModelGraph graph)
+        public Session(ModelGraph graph, bool uint8Activations)
         {
             _g = graph;
+            _u8 = uint8Activations;
+            foreach (var op in graph.Operators)
+                if (op.Op is BuiltinOp.Conv2D or BuiltinOp.DepthwiseConv2D or BuiltinOp.FullyConnected && op.Inputs.Length > 1)
+                    _weights.Add(op.Inputs[1]);
             _names = new string[graph.Tensors.Length];
             for (int i = 0; i < _names.Length; i++)
             {
@@ -74,29 +76,48 @@ public static class QdqOnnxWriter
 
         private TensorInfo T(int t) => _g.Tensors[t];
 
-        public byte[] Run(bool exposeIntermediates)
+        public byte[] Run()
         {
             _w.GraphName = _g.Name;
             _w.Opset("", _g.Operators.Any(o => o.Op == BuiltinOp.HardSwish) ? 14 : 13);
             foreach (int t in _g.Inputs)
             {
                 _w.Input(_names[t], DataType(T(t)), Dims(T(t).Shape));
-                _stored[(t, false)] = Claim(t);
+                string input = Claim(t);
+                if (IsUInt8(t))
+                {
+                    // The int8 input as uint8 (zero point + 128): exact, since q - z is the same integer.
+                    var (s8, z8) = QParams(t, asUInt8: false);
+                    var (s, z) = QParams(t);
+                    string real = Fresh(input + "/dq");
+                    Node("DequantizeLinear", [input, s8, z8], [real]);
+                    input = Fresh(input + "/u8");
+                    Node("QuantizeLinear", [real, s, z], [input]);
+                }
+                _stored[(t, false)] = input;
             }
             foreach (var op in _g.Operators)
                 Emit(op);
-            var outputs = exposeIntermediates
-                ? _g.Operators.Select(o => o.Outputs[0]).Concat(_g.Outputs).Distinct()
-                : _g.Outputs;
-            foreach (int t in outputs)
+            foreach (int t in _g.Outputs)
             {
                 string v = Stored(t, nchw: false);
-                if (v != _names[t])
+                if (IsUInt8(t))
+                {
+                    var (s, z) = QParams(t);
+                    var (s8, z8) = QParams(t, asUInt8: false);
+                    string real = Fresh(v + "/dq");
+                    Node("DequantizeLinear", [v, s, z], [real]);
+                    Node("QuantizeLinear", [real, s8, z8], [_names[t]]);
+                }
+                else if (v != _names[t])
                     Node("Identity", [v], [_names[t]]);
                 _w.Output(_names[t], DataType(T(t)), Dims(T(t).Shape));
             }
             return _w.ToBytes();
         }
+
+        /// <summary>True when an int8 activation (not a conv/FC weight) is written as uint8 with zero point + 128.</summary>
+        private bool IsUInt8(int t) => _u8 && T(t).Type == ElementType.Int8 && !_weights.Contains(t) && T(t).Quantization is { IsPerChannel: false };
 
         // ---- names, nodes, constants ----
 
@@ -142,19 +163,23 @@ public static class QdqOnnxWriter
         private static bool IsQuantized(TensorInfo t) => t.Type is ElementType.Int8 or ElementType.Int32 && t.Quantization is not null;
 
         /// <summary>Scale and zero-point initializers of a tensor's quantization (1-D for per-channel).</summary>
-        private (string Scale, string ZeroPoint) QParams(int t)
+        private (string Scale, string ZeroPoint) QParams(int t) => QParams(t, IsUInt8(t));
+
+        private (string Scale, string ZeroPoint) QParams(int t, bool asUInt8)
         {
             var info = T(t);
             var q = info.Quantization ?? throw new QdqExportException($"{info.Describe()} is {info.Type} without quantization parameters.");
-            if (_qparams.TryGetValue(_names[t], out var p))
+            if (_qparams.TryGetValue((t, asUInt8), out var p))
                 return p;
             bool perChannel = q.IsPerChannel;
             long[] dims = perChannel ? [q.Scales.Length] : [];
             string scale = Initializer<float>(_names[t] + "/scale", OnnxDataType.Float, dims, perChannel ? q.Scales : [q.Scale]);
             string zp = info.Type == ElementType.Int32
                 ? Initializer<int>(_names[t] + "/zero_point", OnnxDataType.Int32, dims, perChannel ? Array.ConvertAll(q.ZeroPoints, z => (int)z) : [q.ZeroPoint])
-                : Initializer<sbyte>(_names[t] + "/zero_point", OnnxDataType.Int8, dims, perChannel ? Array.ConvertAll(q.ZeroPoints, z => (sbyte)z) : [(sbyte)q.ZeroPoint]);
-            return _qparams[_names[t]] = (scale, zp);
+                : asUInt8
+                    ? Initializer<byte>(_names[t] + "/zero_point", OnnxDataType.UInt8, dims, [(byte)(q.ZeroPoint + 128)])
+                    : Initializer<sbyte>(_names[t] + "/zero_point", OnnxDataType.Int8, dims, perChannel ? Array.ConvertAll(q.ZeroPoints, z => (sbyte)z) : [(sbyte)q.ZeroPoint]);
+            return _qparams[(t, asUInt8)] = (scale, zp);
         }
 
         private int[] Ints(int t)
@@ -190,7 +215,7 @@ public static class QdqOnnxWriter
                 throw new QdqExportException($"{info.Describe()} is used before it is computed.");
             if (info.Shape.Length != 4)
                 throw new QdqExportException($"{info.Describe()} is not 4-D and has no NCHW form.");
-            string result = nchw ? Fresh(_names[t] + "/nchw") : Claim(t);
+            string result = Target(t, nchw);
             Node("Transpose", [other], [result], OnnxAttr.Of("perm", nchw ? [0, 3, 1, 2] : [0L, 2, 3, 1]));
             return _stored[(t, nchw)] = result;
         }
@@ -199,7 +224,10 @@ public static class QdqOnnxWriter
         {
             var info = T(t);
             string name = Claim(t);
-            _w.Initializer(name, DataType(info), Dims(info.Shape), _g.ConstantBytes(info));
+            if (IsUInt8(t))
+                _w.Initializer(name, OnnxDataType.UInt8, Dims(info.Shape), Array.ConvertAll(_g.ConstantBytes(info).ToArray(), v => (byte)(v ^ 0x80)));
+            else
+                _w.Initializer(name, DataType(info), Dims(info.Shape), _g.ConstantBytes(info));
             return name;
         }
 
@@ -248,7 +276,10 @@ public static class QdqOnnxWriter
         }
 
         /// <summary>The name of a tensor's stored value in a layout: its own name for NHWC.</summary>
-        private string Target(int t, bool nchw) => nchw ? Fresh(_names[t] + "/nchw") : Claim(t);
+        private string Target(int t, bool nchw) =>
+            nchw ? Fresh(_names[t] + "/nchw")
+            : IsUInt8(t) && _g.Outputs.Contains(t) ? Fresh(_names[t] + "/u8") // the int8 output is converted from it at the end
+            : Claim(t);
 
         private bool SameQuantization(int a, int b) =>
             T(a).Type == ElementType.Int8 && T(b).Type == ElementType.Int8
@@ -506,7 +537,7 @@ public static class QdqOnnxWriter
                 q = Out(output, "2d");
                 Node("QuantizeLinear", [y, s, z], [q]);
             }
-            string target = Claim(output);
+            string target = Target(output, false);
             Node("Reshape", [q, Int64s(_names[output] + "/shape", Dims(shape))], [target]);
             _stored[(output, false)] = target;
         }
@@ -585,7 +616,10 @@ public static class QdqOnnxWriter
                 // Pure data movement: ORT's int8 Pad on the int8 value, padding with the quantized pad value (real 0 -> the zero point).
                 sbyte qValue = (sbyte)Quantization.QuantParams.Quantize(value, oq.Scale, oq.ZeroPoint, -128, 127);
                 string target = Target(output, nchw);
-                Node("Pad", [Stored(op.Inputs[0], nchw), padsName, Initializer<sbyte>(_names[output] + "/pad_value", OnnxDataType.Int8, [], [qValue])], [target]);
+                string padValue = IsUInt8(output)
+                    ? Initializer<byte>(_names[output] + "/pad_value", OnnxDataType.UInt8, [], [(byte)(qValue + 128)])
+                    : Initializer<sbyte>(_names[output] + "/pad_value", OnnxDataType.Int8, [], [qValue]);
+                Node("Pad", [Stored(op.Inputs[0], nchw), padsName, padValue], [target]);
                 _stored[(output, nchw)] = target;
                 return;
             }
@@ -606,6 +640,19 @@ public static class QdqOnnxWriter
             Finish(output, nchw, Activate(output, r, op.Options.Activation));
         }
     }
+}
+
+/// <summary>The ONNX type int8 activations get in the QDQ model.</summary>
+public enum QdqActivations
+{
+    /// <summary>int8 with the model's zero points, as in the .tflite.</summary>
+    Int8,
+    /// <summary>
+    /// uint8 with zero point + 128 (the same real values): ONNX Runtime on x86-64 fuses uint8
+    /// groups whatever their fan-out, where int8 ones it only fuses on ARM64 by default.
+    /// Inputs and outputs stay int8.
+    /// </summary>
+    UInt8,
 }
 
 /// <summary>The int8 graph cannot be written as QDQ ONNX; the message names the op or tensor.</summary>

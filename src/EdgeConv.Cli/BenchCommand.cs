@@ -9,9 +9,9 @@ internal static class BenchCommand
 {
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = new Arguments(args, new HashSet<string> { "--iterations", "--warmup" }, new HashSet<string>());
+        var a = new Arguments(args, new HashSet<string> { "--iterations", "--warmup" }, new HashSet<string> { "--profile" });
         if (a.Positional.Count != 1)
-            throw new CliException("usage: edgeconv bench MODEL.tflite [--iterations N] [--warmup N]", 2);
+            throw new CliException("usage: edgeconv bench MODEL.tflite [--iterations N] [--warmup N] [--profile]", 2);
         int iterations = a.Int("--iterations", 50, 1);
         int warmup = a.Int("--warmup", 5, 0);
         var model = ModelFiles.Load(a.Positional[0]);
@@ -31,6 +31,13 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(inv, $"mean_ms: {stats.MeanMs:F3}"));
         stdout.WriteLine(string.Create(inv, $"gmacs_per_s: {macs / (stats.MedianMs * 1e6):F3}"));
         stdout.WriteLine($"allocated_bytes_per_invoke: {stats.AllocatedBytesPerInvoke}");
+        if (a.Has("--profile"))
+        {
+            var profiler = new OpProfiler(model.Operations.Count, iterations);
+            profiler.Run(interpreter);
+            stdout.WriteLine();
+            stdout.Write(profiler.Render(model));
+        }
         return 0;
     }
 

@@ -11,7 +11,7 @@ public static class CommandLine
           edgeconv                                   run the built-in demo
           edgeconv run MODEL.tflite --input IN.raw --output OUT.raw [--dump DIR]
           edgeconv inspect MODEL.tflite
-          edgeconv bench MODEL.tflite [--iterations N] [--warmup N]
+          edgeconv bench MODEL.tflite [--iterations N] [--warmup N] [--profile]
         """;
 
     /// <summary>Runs a command; returns the process exit code.</summary>

@@ -123,6 +123,16 @@ public class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void BenchProfile_ListsEveryOpWithItsKernelAndTime()
+    {
+        var (code, stdout, _) = Run("bench", _model, "--iterations", "5", "--warmup", "1", "--profile");
+        Assert.Equal(0, code);
+        foreach (var op in new[] { "DEPTHWISE_CONV_2D", "CONV_2D", "AVERAGE_POOL_2D", "RESHAPE" })
+            Assert.Contains(op, stdout);
+        Assert.Matches("(?m)^profile_total_ms: [0-9]+\\.[0-9]+$", stdout);
+    }
+
+    [Fact]
     public void Demo_RunsWithoutArguments()
     {
         var (code, stdout, stderr) = Run();

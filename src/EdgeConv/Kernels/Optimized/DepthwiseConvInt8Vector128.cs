@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using EdgeConv.Graph;
 
 namespace EdgeConv.Kernels.Optimized;
@@ -37,6 +38,9 @@ namespace EdgeConv.Kernels.Optimized;
 /// into the scratch (the ring slot of an input row, or the z row above and below the image); the
 /// pixel loop then reads every tap unconditionally. Filters of 3×3 run an unrolled path with the nine
 /// offsets in locals; other sizes loop over the table.</para>
+/// <para><b>ARM64.</b> Where AdvSimd is supported the multiply-accumulate is XNNPACK's "mla8" scheme
+/// (SMULL/SMLAL int8×int8 into int16 for a pair of taps, then SADDW into int32): the same exact sums,
+/// with an int8 copy of the packed weights.</para>
 /// <para><b>Packing.</b> Weights widened to int16 and tiled by channel group: for the group starting at
 /// channel c of width w (16, then 8, then 1), tap t's weights sit at <c>c·taps + t·w</c>, so a group's
 /// weights are one sequential run.</para>
@@ -49,6 +53,7 @@ public sealed class DepthwiseConvInt8Vector128
     private readonly ConvGeometry _g;
     private readonly int _inDepth, _multiplier, _depth, _kh, _kw, _taps;
     private readonly short[] _filter;     // channel-tiled, see remarks
+    private readonly sbyte[] _filter8;    // the same layout as int8, for SMULL/SMLAL (ARM64 only; empty elsewhere)
     private readonly int[] _bias;         // folded, padded to a multiple of 16
     private readonly RequantizeInt8Vector128 _requant;
     private readonly Shape4 _inShape, _outShape;
@@ -106,13 +111,18 @@ public sealed class DepthwiseConvInt8Vector128
         _requant = new RequantizeInt8Vector128(q, _depth);
 
         _filter = new short[_taps * _depth];
+        _filter8 = AdvSimd.IsSupported ? new sbyte[_taps * _depth] : [];
         _bias = new int[(_depth + 15) & ~15];
         for (int c = 0; c < _depth;)
         {
             int w = _depth - c >= 16 ? 16 : _depth - c >= 8 ? 8 : 1;
             for (int t = 0; t < _taps; t++)
                 for (int j = 0; j < w; j++)
+                {
                     _filter[c * _taps + t * w + j] = filter[t * _depth + c + j];
+                    if (_filter8.Length != 0)
+                        _filter8[c * _taps + t * w + j] = filter[t * _depth + c + j];
+                }
             c += w;
         }
         for (int oc = 0; oc < _depth; oc++)
@@ -217,6 +227,7 @@ public sealed class DepthwiseConvInt8Vector128
         int o0 = t, o1 = Unsafe.Add(ref t, 1), o2 = Unsafe.Add(ref t, 2), o3 = Unsafe.Add(ref t, 3), o4 = Unsafe.Add(ref t, 4),
             o5 = Unsafe.Add(ref t, 5), o6 = Unsafe.Add(ref t, 6), o7 = Unsafe.Add(ref t, 7), o8 = Unsafe.Add(ref t, 8);
         ref short f = ref MemoryMarshal.GetArrayDataReference(_filter);
+        ref sbyte f8 = ref MemoryMarshal.GetArrayDataReference(_filter8);
         ref int bias = ref MemoryMarshal.GetArrayDataReference(_bias);
         ref sbyte dst = ref MemoryMarshal.GetReference(outRow);
         int depth = _depth, step = _g.StrideW * depth, outW = _outShape.W;
@@ -228,29 +239,31 @@ public sealed class DepthwiseConvInt8Vector128
             for (; c <= depth - 16; c += 16)
             {
                 ref short fc = ref Unsafe.Add(ref f, c * 9);
+                ref sbyte fc8 = ref Unsafe.Add(ref f8, c * 9);
                 ref sbyte pc = ref Unsafe.Add(ref px, c);
                 var a0 = Vector128.LoadUnsafe(ref bias, (nuint)c);
                 var a1 = Vector128.LoadUnsafe(ref bias, (nuint)c + 4);
                 var a2 = Vector128.LoadUnsafe(ref bias, (nuint)c + 8);
                 var a3 = Vector128.LoadUnsafe(ref bias, (nuint)c + 12);
-                Pair16(ref pc, o0, o1, ref fc, 0, ref a0, ref a1, ref a2, ref a3);
-                Pair16(ref pc, o2, o3, ref fc, 32, ref a0, ref a1, ref a2, ref a3);
-                Pair16(ref pc, o4, o5, ref fc, 64, ref a0, ref a1, ref a2, ref a3);
-                Pair16(ref pc, o6, o7, ref fc, 96, ref a0, ref a1, ref a2, ref a3);
-                Single16(ref pc, o8, ref fc, 128, ref a0, ref a1, ref a2, ref a3);
+                Pair16(ref pc, o0, o1, ref fc, ref fc8, 0, ref a0, ref a1, ref a2, ref a3);
+                Pair16(ref pc, o2, o3, ref fc, ref fc8, 32, ref a0, ref a1, ref a2, ref a3);
+                Pair16(ref pc, o4, o5, ref fc, ref fc8, 64, ref a0, ref a1, ref a2, ref a3);
+                Pair16(ref pc, o6, o7, ref fc, ref fc8, 96, ref a0, ref a1, ref a2, ref a3);
+                Single16(ref pc, o8, ref fc, ref fc8, 128, ref a0, ref a1, ref a2, ref a3);
                 _requant.Requantize16(a0, a1, a2, a3, c).StoreUnsafe(ref Unsafe.Add(ref y, c));
             }
             if (c <= depth - 8)
             {
                 ref short fc = ref Unsafe.Add(ref f, c * 9);
+                ref sbyte fc8 = ref Unsafe.Add(ref f8, c * 9);
                 ref sbyte pc = ref Unsafe.Add(ref px, c);
                 var a0 = Vector128.LoadUnsafe(ref bias, (nuint)c);
                 var a1 = Vector128.LoadUnsafe(ref bias, (nuint)c + 4);
-                Pair8(ref pc, o0, o1, ref fc, 0, ref a0, ref a1);
-                Pair8(ref pc, o2, o3, ref fc, 16, ref a0, ref a1);
-                Pair8(ref pc, o4, o5, ref fc, 32, ref a0, ref a1);
-                Pair8(ref pc, o6, o7, ref fc, 48, ref a0, ref a1);
-                Single8(ref pc, o8, ref fc, 64, ref a0, ref a1);
+                Pair8(ref pc, o0, o1, ref fc, ref fc8, 0, ref a0, ref a1);
+                Pair8(ref pc, o2, o3, ref fc, ref fc8, 16, ref a0, ref a1);
+                Pair8(ref pc, o4, o5, ref fc, ref fc8, 32, ref a0, ref a1);
+                Pair8(ref pc, o6, o7, ref fc, ref fc8, 48, ref a0, ref a1);
+                Single8(ref pc, o8, ref fc, ref fc8, 64, ref a0, ref a1);
                 Store8(_requant.Requantize8(a0, a1, c), ref Unsafe.Add(ref y, c));
                 c += 8;
             }
@@ -264,6 +277,7 @@ public sealed class DepthwiseConvInt8Vector128
         ref sbyte s = ref MemoryMarshal.GetReference(rows);
         ref int offsets = ref MemoryMarshal.GetReference(tapOffsets);
         ref short f = ref MemoryMarshal.GetArrayDataReference(_filter);
+        ref sbyte f8 = ref MemoryMarshal.GetArrayDataReference(_filter8);
         ref int bias = ref MemoryMarshal.GetArrayDataReference(_bias);
         ref sbyte dst = ref MemoryMarshal.GetReference(outRow);
         int depth = _depth, taps = _taps, step = _g.StrideW * depth, outW = _outShape.W;
@@ -275,6 +289,7 @@ public sealed class DepthwiseConvInt8Vector128
             for (; c <= depth - 16; c += 16)
             {
                 ref short fc = ref Unsafe.Add(ref f, c * taps);
+                ref sbyte fc8 = ref Unsafe.Add(ref f8, c * taps);
                 ref sbyte pc = ref Unsafe.Add(ref px, c);
                 var a0 = Vector128.LoadUnsafe(ref bias, (nuint)c);
                 var a1 = Vector128.LoadUnsafe(ref bias, (nuint)c + 4);
@@ -282,22 +297,23 @@ public sealed class DepthwiseConvInt8Vector128
                 var a3 = Vector128.LoadUnsafe(ref bias, (nuint)c + 12);
                 int t = 0;
                 for (; t < taps - 1; t += 2)
-                    Pair16(ref pc, Unsafe.Add(ref offsets, t), Unsafe.Add(ref offsets, t + 1), ref fc, t * 16, ref a0, ref a1, ref a2, ref a3);
+                    Pair16(ref pc, Unsafe.Add(ref offsets, t), Unsafe.Add(ref offsets, t + 1), ref fc, ref fc8, t * 16, ref a0, ref a1, ref a2, ref a3);
                 if (t < taps)
-                    Single16(ref pc, Unsafe.Add(ref offsets, t), ref fc, t * 16, ref a0, ref a1, ref a2, ref a3);
+                    Single16(ref pc, Unsafe.Add(ref offsets, t), ref fc, ref fc8, t * 16, ref a0, ref a1, ref a2, ref a3);
                 _requant.Requantize16(a0, a1, a2, a3, c).StoreUnsafe(ref Unsafe.Add(ref y, c));
             }
             if (c <= depth - 8)
             {
                 ref short fc = ref Unsafe.Add(ref f, c * taps);
+                ref sbyte fc8 = ref Unsafe.Add(ref f8, c * taps);
                 ref sbyte pc = ref Unsafe.Add(ref px, c);
                 var a0 = Vector128.LoadUnsafe(ref bias, (nuint)c);
                 var a1 = Vector128.LoadUnsafe(ref bias, (nuint)c + 4);
                 int t = 0;
                 for (; t < taps - 1; t += 2)
-                    Pair8(ref pc, Unsafe.Add(ref offsets, t), Unsafe.Add(ref offsets, t + 1), ref fc, t * 8, ref a0, ref a1);
+                    Pair8(ref pc, Unsafe.Add(ref offsets, t), Unsafe.Add(ref offsets, t + 1), ref fc, ref fc8, t * 8, ref a0, ref a1);
                 if (t < taps)
-                    Single8(ref pc, Unsafe.Add(ref offsets, t), ref fc, t * 8, ref a0, ref a1);
+                    Single8(ref pc, Unsafe.Add(ref offsets, t), ref fc, ref fc8, t * 8, ref a0, ref a1);
                 Store8(_requant.Requantize8(a0, a1, c), ref Unsafe.Add(ref y, c));
                 c += 8;
             }
@@ -315,13 +331,30 @@ public sealed class DepthwiseConvInt8Vector128
         return _requant.Requantize1(acc, c);
     }
 
-    /// <summary>Two taps × 16 channels: products summed in int16 (exact, ≤ 32512), widened into the accumulators.</summary>
+    /// <summary>
+    /// Two taps × 16 channels: products summed in int16 (exact, ≤ 32512), widened into the accumulators.
+    /// On ARM64 as XNNPACK's "mla8": SMULL/SMULL2 of the first tap, SMLAL/SMLAL2 of the second (int8 × int8
+    /// into int16), SADDW/SADDW2 into int32; elsewhere widen, multiply and add in int16.
+    /// <paramref name="f"/> (int16) and <paramref name="f8"/> (int8, ARM64) hold the same weights.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair16(ref sbyte p, int tap0, int tap1, ref short f, int at,
+    private static void Pair16(ref sbyte p, int tap0, int tap1, ref short f, ref sbyte f8, int at,
         ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> a2, ref Vector128<int> a3)
     {
         var x0 = Vector128.LoadUnsafe(ref Unsafe.Add(ref p, tap0));
         var x1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref p, tap1));
+        if (AdvSimd.IsSupported)
+        {
+            var w0 = Vector128.LoadUnsafe(ref f8, (nuint)at);
+            var w1 = Vector128.LoadUnsafe(ref f8, (nuint)at + 16);
+            var l = AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(x0.GetLower(), w0.GetLower()), x1.GetLower(), w1.GetLower());
+            var h = AdvSimd.MultiplyWideningUpperAndAdd(AdvSimd.MultiplyWideningUpper(x0, w0), x1, w1);
+            a0 = AdvSimd.AddWideningLower(a0, l.GetLower());
+            a1 = AdvSimd.AddWideningUpper(a1, l);
+            a2 = AdvSimd.AddWideningLower(a2, h.GetLower());
+            a3 = AdvSimd.AddWideningUpper(a3, h);
+            return;
+        }
         var lo = Vector128.WidenLower(x0) * Vector128.LoadUnsafe(ref f, (nuint)at)
             + Vector128.WidenLower(x1) * Vector128.LoadUnsafe(ref f, (nuint)at + 16);
         var hi = Vector128.WidenUpper(x0) * Vector128.LoadUnsafe(ref f, (nuint)at + 8)
@@ -333,10 +366,21 @@ public sealed class DepthwiseConvInt8Vector128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Single16(ref sbyte p, int tap, ref short f, int at,
+    private static void Single16(ref sbyte p, int tap, ref short f, ref sbyte f8, int at,
         ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> a2, ref Vector128<int> a3)
     {
         var x = Vector128.LoadUnsafe(ref Unsafe.Add(ref p, tap));
+        if (AdvSimd.IsSupported)
+        {
+            var w = Vector128.LoadUnsafe(ref f8, (nuint)at);
+            var l = AdvSimd.MultiplyWideningLower(x.GetLower(), w.GetLower());
+            var h = AdvSimd.MultiplyWideningUpper(x, w);
+            a0 = AdvSimd.AddWideningLower(a0, l.GetLower());
+            a1 = AdvSimd.AddWideningUpper(a1, l);
+            a2 = AdvSimd.AddWideningLower(a2, h.GetLower());
+            a3 = AdvSimd.AddWideningUpper(a3, h);
+            return;
+        }
         var lo = Vector128.WidenLower(x) * Vector128.LoadUnsafe(ref f, (nuint)at);
         var hi = Vector128.WidenUpper(x) * Vector128.LoadUnsafe(ref f, (nuint)at + 8);
         a0 += Vector128.WidenLower(lo);
@@ -346,8 +390,17 @@ public sealed class DepthwiseConvInt8Vector128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair8(ref sbyte p, int tap0, int tap1, ref short f, int at, ref Vector128<int> a0, ref Vector128<int> a1)
+    private static void Pair8(ref sbyte p, int tap0, int tap1, ref short f, ref sbyte f8, int at, ref Vector128<int> a0, ref Vector128<int> a1)
     {
+        if (AdvSimd.IsSupported)
+        {
+            var l = AdvSimd.MultiplyWideningLowerAndAdd(
+                AdvSimd.MultiplyWideningLower(Load8Raw(ref Unsafe.Add(ref p, tap0)), Load8Raw(ref Unsafe.Add(ref f8, at))),
+                Load8Raw(ref Unsafe.Add(ref p, tap1)), Load8Raw(ref Unsafe.Add(ref f8, at + 8)));
+            a0 = AdvSimd.AddWideningLower(a0, l.GetLower());
+            a1 = AdvSimd.AddWideningUpper(a1, l);
+            return;
+        }
         var v = Load8(ref Unsafe.Add(ref p, tap0)) * Vector128.LoadUnsafe(ref f, (nuint)at)
             + Load8(ref Unsafe.Add(ref p, tap1)) * Vector128.LoadUnsafe(ref f, (nuint)at + 8);
         a0 += Vector128.WidenLower(v);
@@ -355,12 +408,23 @@ public sealed class DepthwiseConvInt8Vector128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Single8(ref sbyte p, int tap, ref short f, int at, ref Vector128<int> a0, ref Vector128<int> a1)
+    private static void Single8(ref sbyte p, int tap, ref short f, ref sbyte f8, int at, ref Vector128<int> a0, ref Vector128<int> a1)
     {
+        if (AdvSimd.IsSupported)
+        {
+            var l = AdvSimd.MultiplyWideningLower(Load8Raw(ref Unsafe.Add(ref p, tap)), Load8Raw(ref Unsafe.Add(ref f8, at)));
+            a0 = AdvSimd.AddWideningLower(a0, l.GetLower());
+            a1 = AdvSimd.AddWideningUpper(a1, l);
+            return;
+        }
         var v = Load8(ref Unsafe.Add(ref p, tap)) * Vector128.LoadUnsafe(ref f, (nuint)at);
         a0 += Vector128.WidenLower(v);
         a1 += Vector128.WidenUpper(v);
     }
+
+    /// <summary>8 int8 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector64<sbyte> Load8Raw(ref sbyte x) => Vector64.LoadUnsafe(ref x);
 
     /// <summary>8 int8 values widened to int16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
@@ -131,19 +132,18 @@ public sealed class RequantizeInt8Vector128
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector128<int> Apply(Vector128<int> acc, int channel)
     {
-        ref int m = ref _multiplier[0];
         nuint at = (nuint)channel;
-        var multiplier = Vector128.LoadUnsafe(ref m, at);
-        var left = Vector128.LoadUnsafe(ref _leftScale[0], at);
-        var right = Vector128.LoadUnsafe(ref _right[0], at);
+        var multiplier = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_multiplier), at);
+        var left = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_leftScale), at);
+        var right = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_right), at);
         Vector128<int> r;
         if (AdvSimd.IsSupported)
             r = MultiplyAdvSimd(acc, multiplier, left, right);
         else if (Sse41.IsSupported && Avx2.IsSupported)
-            r = MultiplyX86(acc, multiplier, left, right, Vector128.LoadUnsafe(ref _mask[0], at));
+            r = MultiplyX86(acc, multiplier, left, right, Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_mask), at));
         else
-            r = MultiplyPortable(acc, multiplier, left, Vector128.LoadUnsafe(ref _mask[0], at),
-                Vector128.LoadUnsafe(ref _shiftScale[0], 2 * at).AsInt64(), Vector128.LoadUnsafe(ref _shiftScale[0], 2 * at + 4).AsInt64());
+            r = MultiplyPortable(acc, multiplier, left, Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_mask), at),
+                Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shiftScale), 2 * at).AsInt64(), Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shiftScale), 2 * at + 4).AsInt64());
         return r + Vector128.Create(_outputOffset);
     }
 

@@ -271,7 +271,7 @@ public class OptimizedKernelEquivalenceTests
             new DepthwiseConvInt8Vector128(c.Geometry, c.DepthMultiplier, c.Q, c.InShape, withMinus128, c.FilterShape, c.Bias, c.OutShape));
     }
 
-    /// <summary>The interpreter runs every depthwise conv of person_detect and MobileNetV2 on the optimized kernel where Vector128 is accelerated.</summary>
+    /// <summary>The interpreter runs every depthwise conv of person_detect, MobileNetV2 and micro_speech on the optimized kernel where Vector128 is accelerated.</summary>
     [Theory]
     [InlineData("person_detect.tflite")]
     [InlineData("mobilenet_v2_quantized_1x3x224x224.tflite")]
@@ -283,6 +283,9 @@ public class OptimizedKernelEquivalenceTests
         Assert.NotEmpty(depthwise);
         Assert.All(depthwise, o => Assert.StartsWith(
             Vector128.IsHardwareAccelerated ? nameof(DepthwiseConvInt8Vector128) : nameof(DepthwiseConv2DInt8Reference), o.Kernel, StringComparison.Ordinal));
+        // The kernel's scratch (padded rows, zero-point row) is reserved at the end of every interpreter's arena.
+        Assert.Equal(Vector128.IsHardwareAccelerated, model.ScratchBytes > 0);
+        Assert.True(model.ArenaBytes >= model.ScratchBytes);
     }
 
     /// <summary>The interpreter runs person_detect's 1×1 convs on the optimized kernel where Vector128 is accelerated (and on the reference elsewhere).</summary>

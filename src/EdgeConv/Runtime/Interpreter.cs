@@ -23,7 +23,7 @@ public sealed class Interpreter
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
-        _memory = new TensorMemory(new byte[model.ArenaBytes], model.Graph, model.Plan);
+        _memory = new TensorMemory(new byte[model.ArenaBytes], model.Graph, model.Plan, model.ScratchOffset, model.ScratchBytes);
     }
 
     /// <summary>The model this interpreter runs.</summary>

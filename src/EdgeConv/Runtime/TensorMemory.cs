@@ -14,10 +14,13 @@ internal sealed class TensorMemory
     private readonly int[] _offsets;
     private readonly int[] _lengths;
     private readonly bool[] _isConstant;
+    private readonly int _scratchOffset, _scratchBytes;
 
-    public TensorMemory(byte[] arena, ModelGraph graph, ArenaPlan plan)
+    public TensorMemory(byte[] arena, ModelGraph graph, ArenaPlan plan, int scratchOffset = 0, int scratchBytes = 0)
     {
         _arena = arena;
+        _scratchOffset = scratchOffset;
+        _scratchBytes = scratchBytes;
         _constants = graph.Data;
         int n = graph.Tensors.Length;
         _offsets = new int[n];
@@ -44,6 +47,9 @@ internal sealed class TensorMemory
     }
 
     public byte[] Arena => _arena;
+
+    /// <summary>The scratch region the ops share (see <see cref="Operations.Operation.ScratchBytes"/>); its contents do not survive from one op to the next.</summary>
+    public Span<byte> Scratch => _arena.AsSpan(_scratchOffset, _scratchBytes);
 
     public Span<byte> Bytes(int tensor) => _isConstant[tensor]
         ? throw new InvalidOperationException($"Tensor {tensor} is constant and cannot be written.")

@@ -117,6 +117,7 @@ internal sealed class DepthwiseConv2DOperation : Operation
     private readonly RequantParams? _requant;
     private readonly float _actMin, _actMax;
     private readonly bool _isFloat;
+    private readonly DepthwiseConvInt8Vector128? _optimized;
 
     public DepthwiseConv2DOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -148,9 +149,19 @@ internal sealed class DepthwiseConv2DOperation : Operation
         _output = output.Index;
         var p = ctx.ConvLike(input, filter, output, _outShape.C, 3);
         (_isFloat, _bias, _requant, _actMin, _actMax) = (p.IsFloat, p.Bias, p.Requant, p.FloatMin, p.FloatMax);
+        if (!_isFloat && Vector128.IsHardwareAccelerated)
+        {
+            var weights = MemoryMarshal.Cast<byte, sbyte>(ctx.Graph.ConstantBytes(filter));
+            if (DepthwiseConvInt8Vector128.IsApplicable(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape, _outShape))
+                _optimized = new DepthwiseConvInt8Vector128(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape,
+                    _bias >= 0 ? MemoryMarshal.Cast<byte, int>(ctx.Graph.ConstantBytes(ctx.Graph.Tensors[_bias])) : default, _outShape);
+        }
     }
 
-    public override string KernelName => _isFloat ? "ConvFloat.Depthwise" : "DepthwiseConv2DInt8Reference";
+    public override int ScratchBytes => _optimized?.ScratchBytes ?? 0;
+
+    public override string KernelName => _isFloat ? "ConvFloat.Depthwise" :
+        _optimized is not null ? $"{nameof(DepthwiseConvInt8Vector128)}({_optimized.Path})" : "DepthwiseConv2DInt8Reference";
 
     public override long Macs => (long)_outShape.FlatSize * _filterShape.H * _filterShape.W;
 
@@ -165,6 +176,11 @@ internal sealed class DepthwiseConv2DOperation : Operation
             ConvFloat.Depthwise(_geometry, _multiplier, _actMin, _actMax, m.Read<float>(_input), _inShape,
                 m.Read<float>(_filter), _filterShape, _bias >= 0 ? m.Read<float>(_bias) : default,
                 m.Write<float>(_output), _outShape);
+            return;
+        }
+        if (_optimized is not null)
+        {
+            _optimized.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, m.Scratch);
             return;
         }
         DepthwiseConv2DInt8Reference.Run(_geometry, _multiplier, _requant!, m.Read<sbyte>(_input), _inShape,

@@ -45,7 +45,7 @@ namespace EdgeConv.Kernels.Optimized;
 /// channel c of width w (16, then 8, then 1), tap t's weights sit at <c>c·taps + t·w</c>, so a group's
 /// weights are one sequential run.</para>
 /// <para>Limits: filter [1, kh, kw, C·M] with C the input depth and C·M the output depth; filter zero
-/// point 0; weights in [−127, 127]; shifts in [−31, 30]. <see cref="Run"/> allocates nothing; an instance
+/// point 0; weights in [−127, 127]; shifts in [−31, 30]. <c>Run</c> allocates nothing; an instance
 /// is immutable after load and may run on several threads at once, each with its own scratch.</para>
 /// </remarks>
 public sealed class DepthwiseConvInt8Vector128
@@ -142,7 +142,7 @@ public sealed class DepthwiseConvInt8Vector128
     }
 
     /// <summary>
-    /// Bytes of scratch <see cref="Run"/> needs: the tap offset table, the ring slots' row numbers, a ring of
+    /// Bytes of scratch <c>Run</c> needs: the tap offset table, the ring slots' row numbers, a ring of
     /// (kh−1)·dilation_h+1 padded rows and the z row. Its contents need not survive between runs.
     /// </summary>
     public int ScratchBytes { get; }
@@ -156,6 +156,13 @@ public sealed class DepthwiseConvInt8Vector128
     /// serves any number of threads, each with its own scratch). Allocates nothing.
     /// </summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, Span<byte> scratch)
+        => Run(input, inShape, output, outShape, scratch, 0, outShape.N * outShape.H);
+
+    /// <summary>
+    /// Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one
+    /// (batch, output y) pair; each thread passes its own <paramref name="scratch"/>.
+    /// </summary>
+    public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, Span<byte> scratch, int rowStart, int rowEnd)
     {
         if (inShape != _inShape || outShape != _outShape)
             throw new ArgumentException($"Shapes {inShape} -> {outShape} differ from the prepared {_inShape} -> {_outShape}.", nameof(inShape));
@@ -170,11 +177,18 @@ public sealed class DepthwiseConvInt8Vector128
         rows.Fill(_zeroPoint);   // borders and the z row; row copies overwrite only the middles
 
         int inRow = inShape.W * inShape.C;
-        for (int b = 0; b < outShape.N; b++)
+        int currentBatch = -1;
+        ReadOnlySpan<sbyte> image = default;
+        for (int row = rowStart; row < rowEnd; row++)
         {
-            slotRow.Fill(-1);
-            var image = input.Slice(b * inShape.H * inRow, inShape.H * inRow);
-            for (int oy = 0; oy < outShape.H; oy++)
+            int b = row / outShape.H, oy = row % outShape.H;
+            if (b != currentBatch)
+            {
+                // A new image (or this slice's first row): the ring holds nothing of it yet.
+                slotRow.Fill(-1);
+                image = input.Slice(b * inShape.H * inRow, inShape.H * inRow);
+                currentBatch = b;
+            }
             {
                 int iy0 = oy * _g.StrideH - _g.PadTop;
                 for (int ky = 0; ky < _kh; ky++)

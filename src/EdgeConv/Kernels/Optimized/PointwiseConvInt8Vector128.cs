@@ -94,18 +94,22 @@ public sealed class PointwiseConvInt8Vector128
 
     /// <summary>Runs the convolution: NHWC <paramref name="input"/> to NHWC <paramref name="output"/>. Allocates nothing.</summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape)
+        => Run(input, inShape, output, outShape, 0, outShape.N * outShape.H);
+
+    /// <summary>Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one (batch, y) pair of pixels.</summary>
+    public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
     {
         if (inShape.C != _inDepth || outShape.C != _outDepth || outShape.N != inShape.N || outShape.H != inShape.H || outShape.W != inShape.W)
             throw new ArgumentException($"Shapes {inShape} -> {outShape} do not fit a 1x1 stride-1 filter {_inDepth} -> {_outDepth} channels.", nameof(outShape));
         if (input.Length < inShape.FlatSize || output.Length < outShape.FlatSize)
             throw new ArgumentException($"Input ({input.Length}) or output ({output.Length}) is shorter than its shape.", nameof(input));
 
-        int pixels = inShape.N * inShape.H * inShape.W;
+        int pixels = rowEnd * inShape.W;
         int cin = _inDepth, cout = _outDepth;
         Span<int> sums = stackalloc int[TileRows * TileCols];
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref short f = ref MemoryMarshal.GetArrayDataReference(_filter);
-        for (int p = 0; p < pixels; p += TileRows)
+        for (int p = rowStart * inShape.W; p < pixels; p += TileRows)
         {
             int rows = Math.Min(TileRows, pixels - p);
             ref sbyte x0 = ref Unsafe.Add(ref x, p * cin);

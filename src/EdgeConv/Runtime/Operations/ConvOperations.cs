@@ -32,7 +32,7 @@ internal static class ConvShapes
 }
 
 /// <summary>CONV_2D, int8 or float32, standard or grouped.</summary>
-internal sealed class Conv2DOperation : Operation
+internal sealed class Conv2DOperation : Operation, IRowParallel
 {
     private readonly int _input, _filter, _bias, _output;
     private readonly Shape4 _inShape, _filterShape, _outShape;
@@ -97,19 +97,27 @@ internal sealed class Conv2DOperation : Operation
                 m.Write<float>(_output), _outShape);
             return;
         }
+        ExecuteRows(m, 0, _outShape.N * _outShape.H, m.Scratch);
+    }
+
+    /// <summary>int8 convs split by output row; float runs whole (it is the reference engine, not a hot path).</summary>
+    public int ParallelRows => _isFloat ? 0 : _outShape.N * _outShape.H;
+
+    public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
+    {
         if (_pointwise is not null)
         {
-            _pointwise.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape);
+            _pointwise.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, start, end);
             return;
         }
         Conv2DInt8Reference.Run(_geometry, _requant!, m.Read<sbyte>(_input), _inShape,
             m.Read<sbyte>(_filter), _filterShape, _bias >= 0 ? m.Read<int>(_bias) : default,
-            m.Write<sbyte>(_output), _outShape);
+            m.Write<sbyte>(_output), _outShape, start, end);
     }
 }
 
 /// <summary>DEPTHWISE_CONV_2D, int8 or float32, any depth multiplier.</summary>
-internal sealed class DepthwiseConv2DOperation : Operation
+internal sealed class DepthwiseConv2DOperation : Operation, IRowParallel
 {
     private readonly int _input, _filter, _bias, _output, _multiplier;
     private readonly Shape4 _inShape, _filterShape, _outShape;
@@ -178,13 +186,21 @@ internal sealed class DepthwiseConv2DOperation : Operation
                 m.Write<float>(_output), _outShape);
             return;
         }
+        ExecuteRows(m, 0, _outShape.N * _outShape.H, m.Scratch);
+    }
+
+    /// <summary>int8 depthwise splits by output row; each slice has its own scratch ring.</summary>
+    public int ParallelRows => _isFloat ? 0 : _outShape.N * _outShape.H;
+
+    public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
+    {
         if (_optimized is not null)
         {
-            _optimized.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, m.Scratch);
+            _optimized.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, scratch, start, end);
             return;
         }
         DepthwiseConv2DInt8Reference.Run(_geometry, _multiplier, _requant!, m.Read<sbyte>(_input), _inShape,
             m.Read<sbyte>(_filter), _filterShape, _bias >= 0 ? m.Read<int>(_bias) : default,
-            m.Write<sbyte>(_output), _outShape);
+            m.Write<sbyte>(_output), _outShape, start, end);
     }
 }

@@ -9,13 +9,14 @@ internal static class BenchCommand
 {
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = new Arguments(args, new HashSet<string> { "--iterations", "--warmup" }, new HashSet<string>());
+        var a = new Arguments(args, new HashSet<string> { "--iterations", "--warmup", "--threads" }, new HashSet<string> { "--profile" });
         if (a.Positional.Count != 1)
-            throw new CliException("usage: edgeconv bench MODEL.tflite [--iterations N] [--warmup N]", 2);
+            throw new CliException("usage: edgeconv bench MODEL.tflite [--iterations N] [--warmup N] [--threads N] [--profile]", 2);
         int iterations = a.Int("--iterations", 50, 1);
         int warmup = a.Int("--warmup", 5, 0);
         var model = ModelFiles.Load(a.Positional[0]);
-        var interpreter = new Interpreter(model);
+        int threads = a.Int("--threads", InterpreterOptions.DefaultThreads, 1);
+        using var interpreter = new Interpreter(model, new InterpreterOptions { Threads = threads });
         FillRandom(interpreter, seed: 1234);
         var stats = Measure(interpreter, iterations, warmup);
         long macs = model.Operations.Sum(o => o.Macs);
@@ -23,7 +24,8 @@ internal static class BenchCommand
         stdout.WriteLine($"model: {model.Graph.Name}");
         stdout.WriteLine($"iterations: {iterations}");
         stdout.WriteLine($"warmup: {warmup}");
-        stdout.WriteLine($"arena_bytes: {model.ArenaBytes}");
+        stdout.WriteLine($"threads: {interpreter.Threads}");
+        stdout.WriteLine($"arena_bytes: {interpreter.ArenaBytes}");
         stdout.WriteLine($"macs: {macs}");
         stdout.WriteLine(string.Create(inv, $"median_ms: {stats.MedianMs:F3}"));
         stdout.WriteLine(string.Create(inv, $"p90_ms: {stats.P90Ms:F3}"));
@@ -31,6 +33,13 @@ internal static class BenchCommand
         stdout.WriteLine(string.Create(inv, $"mean_ms: {stats.MeanMs:F3}"));
         stdout.WriteLine(string.Create(inv, $"gmacs_per_s: {macs / (stats.MedianMs * 1e6):F3}"));
         stdout.WriteLine($"allocated_bytes_per_invoke: {stats.AllocatedBytesPerInvoke}");
+        if (a.Has("--profile"))
+        {
+            var profiler = new OpProfiler(model.Operations.Count, iterations);
+            profiler.Run(interpreter);
+            stdout.WriteLine();
+            stdout.Write(profiler.Render(model));
+        }
         return 0;
     }
 

@@ -9,9 +9,9 @@ public static class CommandLine
     public const string Usage = """
         usage:
           edgeconv                                   run the built-in demo
-          edgeconv run MODEL.tflite --input IN.raw --output OUT.raw [--dump DIR]
+          edgeconv run MODEL.tflite --input IN.raw --output OUT.raw [--dump DIR] [--threads N]
           edgeconv inspect MODEL.tflite
-          edgeconv bench MODEL.tflite [--iterations N] [--warmup N]
+          edgeconv bench MODEL.tflite [--iterations N] [--warmup N] [--threads N] [--profile]
         """;
 
     /// <summary>Runs a command; returns the process exit code.</summary>

@@ -42,6 +42,7 @@ internal static class InspectCommand
         sb.AppendLine($"total_macs: {totalMacs:N0}");
         sb.AppendLine($"weight_bytes: {weightBytes:N0}");
         sb.AppendLine($"arena_bytes: {model.ArenaBytes}");
+        sb.AppendLine($"scratch_bytes: {model.ScratchBytes} (included in arena_bytes)");
         AppendSeparableSavings(model, sb);
         return sb.ToString();
     }

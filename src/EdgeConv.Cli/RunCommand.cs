@@ -9,14 +9,14 @@ internal static class RunCommand
 {
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = new Arguments(args, new HashSet<string> { "--input", "--output", "--dump" }, new HashSet<string>());
+        var a = new Arguments(args, new HashSet<string> { "--input", "--output", "--dump", "--threads" }, new HashSet<string>());
         if (a.Positional.Count != 1)
-            throw new CliException("usage: edgeconv run MODEL.tflite --input IN.raw --output OUT.raw [--dump DIR]", 2);
+            throw new CliException("usage: edgeconv run MODEL.tflite --input IN.raw --output OUT.raw [--dump DIR] [--threads N]", 2);
         string inputPath = a.Value("--input") ?? throw new CliException("missing --input IN.raw.", 2);
         string? outputPath = a.Value("--output");
         string? dumpDir = a.Value("--dump");
         var model = ModelFiles.Load(a.Positional[0]);
-        var interpreter = new Interpreter(model);
+        using var interpreter = new Interpreter(model, new InterpreterOptions { Threads = a.Int("--threads", InterpreterOptions.DefaultThreads, 1) });
         FillInput(interpreter, inputPath);
 
         if (dumpDir is not null)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeConv.Runtime.Operations;
 
 namespace EdgeConv.Runtime;
 
@@ -14,17 +15,45 @@ public interface IOpObserver
 /// Not thread-safe: use one interpreter per thread (they may share the model).
 /// <see cref="Invoke()"/> allocates nothing.
 /// </summary>
-public sealed class Interpreter
+public sealed class Interpreter : IDisposable
 {
     private readonly TensorMemory _memory;
+    private readonly WorkerPool? _pool;
+    // Per op: the row-parallel view, or null when the op runs whole on the invoking thread.
+    private readonly IRowParallel?[] _parallel;
 
-    /// <summary>Creates an interpreter and its arena.</summary>
-    public Interpreter(Model model)
+    /// <summary>
+    /// Creates an interpreter, its arena and, for more than one thread, its worker threads (kept
+    /// until <see cref="Dispose"/>). Each thread gets its own scratch after the tensors.
+    /// </summary>
+    public Interpreter(Model model, InterpreterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
-        _memory = new TensorMemory(new byte[model.ArenaBytes], model.Graph, model.Plan);
+        Threads = Math.Clamp(options?.Threads ?? InterpreterOptions.DefaultThreads, 1, 64);
+        int stride = (model.ScratchBytes + 15) & ~15;
+        int arena = model.ScratchBytes == 0 ? model.ArenaBytes : model.ScratchOffset + (Threads - 1) * stride + model.ScratchBytes;
+        _memory = new TensorMemory(new byte[arena], model.Graph, model.Plan, model.ScratchOffset, model.ScratchBytes, stride);
+        var ops = model.PreparedOperations;
+        _parallel = new IRowParallel?[ops.Length];
+        for (int i = 0; i < ops.Length; i++)
+            _parallel[i] = ops[i] is IRowParallel { ParallelRows: > 1 } p ? p : null;
+        if (Threads > 1 && _parallel.Any(p => p is not null))
+            _pool = new WorkerPool(Threads);
     }
+
+    /// <summary>Threads that share each op (the invoking thread included).</summary>
+    public int Threads { get; }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose()
+    {
+        _pool?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>An interpreter dropped without <see cref="Dispose"/> still releases its threads.</summary>
+    ~Interpreter() => _pool?.Dispose();
 
     /// <summary>The model this interpreter runs.</summary>
     public Model Model { get; }
@@ -65,7 +94,16 @@ public sealed class Interpreter
     /// <summary>Runs every op once.</summary>
     public void Invoke()
     {
-        foreach (var op in Model.PreparedOperations)
+        var ops = Model.PreparedOperations;
+        for (int i = 0; i < ops.Length; i++)
+            Run(ops[i], i);
+    }
+
+    private void Run(Operation op, int index)
+    {
+        if (_pool is not null && _parallel[index] is { } p)
+            _pool.Run(p, _memory);
+        else
             op.Execute(_memory);
     }
 
@@ -76,7 +114,7 @@ public sealed class Interpreter
         var ops = Model.PreparedOperations;
         for (int i = 0; i < ops.Length; i++)
         {
-            ops[i].Execute(_memory);
+            Run(ops[i], i);
             observer.OnOpCompleted(this, i);
         }
     }

@@ -21,6 +21,8 @@ public sealed class Model
         for (int i = 0; i < _operations.Length; i++)
             _operations[i] = OperationFactory.Create(graph, graph.Operators[i]);
         Plan = PlanArena(graph);
+        foreach (var op in _operations)
+            ScratchBytes = Math.Max(ScratchBytes, op.ScratchBytes);
         Inputs = Array.ConvertAll(graph.Inputs, i => new TensorDetails(graph.Tensors[i]));
         Outputs = Array.ConvertAll(graph.Outputs, i => new TensorDetails(graph.Tensors[i]));
         var ops = new OpSummary[_operations.Length];
@@ -47,8 +49,16 @@ public sealed class Model
     /// <summary>The decoded graph.</summary>
     public ModelGraph Graph { get; }
 
-    /// <summary>Bytes of the one arena every interpreter of this model allocates.</summary>
-    public int ArenaBytes => Plan.ArenaBytes;
+    /// <summary>
+    /// Bytes of the one arena every interpreter of this model allocates: the planned tensors, then
+    /// (16-byte aligned) the scratch region of <see cref="ScratchBytes"/> that the ops share.
+    /// </summary>
+    public int ArenaBytes => ScratchBytes == 0 ? Plan.ArenaBytes : ScratchOffset + ScratchBytes;
+
+    /// <summary>Bytes of per-interpreter scratch: the most any op's kernel needs (0 when none does).</summary>
+    public int ScratchBytes { get; }
+
+    internal int ScratchOffset => (Plan.ArenaBytes + 15) & ~15;
 
     /// <summary>Graph inputs.</summary>
     public IReadOnlyList<TensorDetails> Inputs { get; }

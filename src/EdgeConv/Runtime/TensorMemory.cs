@@ -14,10 +14,20 @@ internal sealed class TensorMemory
     private readonly int[] _offsets;
     private readonly int[] _lengths;
     private readonly bool[] _isConstant;
+    private readonly int _scratchOffset, _scratchBytes, _scratchStride;
 
-    public TensorMemory(byte[] arena, ModelGraph graph, ArenaPlan plan)
+    /// <param name="arena">The interpreter's arena.</param>
+    /// <param name="graph">The model graph.</param>
+    /// <param name="plan">Tensor offsets in the arena.</param>
+    /// <param name="scratchOffset">Where the first thread's scratch starts.</param>
+    /// <param name="scratchBytes">Scratch bytes per thread.</param>
+    /// <param name="scratchStride">Distance between two threads' scratch (16-byte aligned).</param>
+    public TensorMemory(byte[] arena, ModelGraph graph, ArenaPlan plan, int scratchOffset = 0, int scratchBytes = 0, int scratchStride = 0)
     {
         _arena = arena;
+        _scratchOffset = scratchOffset;
+        _scratchBytes = scratchBytes;
+        _scratchStride = scratchStride;
         _constants = graph.Data;
         int n = graph.Tensors.Length;
         _offsets = new int[n];
@@ -44,6 +54,12 @@ internal sealed class TensorMemory
     }
 
     public byte[] Arena => _arena;
+
+    /// <summary>The calling thread's scratch when an op runs whole (see <see cref="Operations.Operation.ScratchBytes"/>); its contents do not survive from one op to the next.</summary>
+    public Span<byte> Scratch => ScratchSlice(0);
+
+    /// <summary>The scratch of worker slice <paramref name="slice"/> (0 is the invoking thread).</summary>
+    public Span<byte> ScratchSlice(int slice) => _arena.AsSpan(_scratchOffset + slice * _scratchStride, _scratchBytes);
 
     public Span<byte> Bytes(int tensor) => _isConstant[tensor]
         ? throw new InvalidOperationException($"Tensor {tensor} is constant and cannot be written.")

@@ -85,8 +85,10 @@ public class CommandLineTests : IDisposable
     {
         var (code, stdout, _) = Run("inspect", _model);
         Assert.Equal(0, code);
-        Assert.Contains("DepthwiseConv2DInt8Reference", stdout);
+        // The interpreter picks the optimized depthwise kernel where Vector128 is accelerated.
+        Assert.Contains(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "DepthwiseConvInt8Vector128(3x3)" : "DepthwiseConv2DInt8Reference", stdout);
         Assert.Contains("arena_bytes:", stdout);
+        Assert.Contains("scratch_bytes:", stdout);
         Assert.Contains("total_macs:", stdout);
         // 3x3 depthwise on 4 channels + 1x1 to 8: 36 + 32 = 68 params vs 3*3*4*8 = 288.
         Assert.Contains("288", stdout);
@@ -120,6 +122,16 @@ public class CommandLineTests : IDisposable
         foreach (var key in new[] { "median_ms: ", "p90_ms: ", "min_ms: " })
             Assert.Matches($"(?m)^{key}[0-9]+\\.[0-9]+$", stdout);
         Assert.Contains("allocated_bytes_per_invoke: 0", stdout);
+    }
+
+    [Fact]
+    public void BenchProfile_ListsEveryOpWithItsKernelAndTime()
+    {
+        var (code, stdout, _) = Run("bench", _model, "--iterations", "5", "--warmup", "1", "--profile");
+        Assert.Equal(0, code);
+        foreach (var op in new[] { "DEPTHWISE_CONV_2D", "CONV_2D", "AVERAGE_POOL_2D", "RESHAPE" })
+            Assert.Contains(op, stdout);
+        Assert.Matches("(?m)^profile_total_ms: [0-9]+\\.[0-9]+$", stdout);
     }
 
     [Fact]

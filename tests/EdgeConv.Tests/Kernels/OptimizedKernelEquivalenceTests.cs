@@ -9,27 +9,43 @@ using EdgeConv.Tests.Support;
 
 namespace EdgeConv.Tests.Kernels;
 
-/// <summary>One int8 CONV_2D problem: everything <see cref="Conv2DInt8Reference.Run"/> takes.</summary>
+/// <summary>Which reference an optimized kernel must equal, and so which problems the tests generate for it.</summary>
+internal enum ConvKind
+{
+    /// <summary>CONV_2D, against <see cref="Conv2DInt8Reference"/>.</summary>
+    Conv,
+    /// <summary>DEPTHWISE_CONV_2D, against <see cref="DepthwiseConv2DInt8Reference"/>.</summary>
+    Depthwise,
+}
+
+/// <summary>
+/// One int8 CONV_2D problem (everything <see cref="Conv2DInt8Reference.Run"/> takes), or, with a
+/// <paramref name="DepthMultiplier"/> above 0, one DEPTHWISE_CONV_2D problem.
+/// </summary>
 internal sealed record ConvCase(ConvGeometry Geometry, RequantParams Q, Shape4 InShape, sbyte[] Input,
-    Shape4 FilterShape, sbyte[] Filter, int[] Bias, Shape4 OutShape)
+    Shape4 FilterShape, sbyte[] Filter, int[] Bias, Shape4 OutShape, int DepthMultiplier = 0)
 {
     public sbyte[] RunReference()
     {
         var output = new sbyte[OutShape.FlatSize];
-        Conv2DInt8Reference.Run(Geometry, Q, Input, InShape, Filter, FilterShape, Bias, output, OutShape);
+        if (DepthMultiplier > 0)
+            DepthwiseConv2DInt8Reference.Run(Geometry, DepthMultiplier, Q, Input, InShape, Filter, FilterShape, Bias, output, OutShape);
+        else
+            Conv2DInt8Reference.Run(Geometry, Q, Input, InShape, Filter, FilterShape, Bias, output, OutShape);
         return output;
     }
 
     public override string ToString() =>
-        $"in {InShape} filter {FilterShape} out {OutShape} in_off {Q.InputOffset} out_off {Q.OutputOffset} " +
-        $"clamp [{Q.ActivationMin},{Q.ActivationMax}] bias {(Bias.Length == 0 ? "none" : "yes")}";
+        $"in {InShape} filter {FilterShape} out {OutShape} {Geometry}{(DepthMultiplier > 0 ? $" x{DepthMultiplier}" : "")} " +
+        $"in_off {Q.InputOffset} out_off {Q.OutputOffset} clamp [{Q.ActivationMin},{Q.ActivationMax}] bias {(Bias.Length == 0 ? "none" : "yes")}";
 }
 
 /// <summary>
-/// An optimized conv kernel: its name, whether this CPU accelerates it (the interpreter picks it only
-/// then), which problems it computes, and how to prepare it for one (returning the run).
+/// An optimized conv kernel: its name, the op it computes, whether this CPU accelerates it (the
+/// interpreter picks it only then), which problems it computes, and how to prepare it for one
+/// (returning the run).
 /// </summary>
-internal sealed record ConvKernelVariant(string Name, Func<bool> CpuSupports, Func<ConvCase, bool> Applies,
+internal sealed record ConvKernelVariant(string Name, ConvKind Kind, Func<bool> CpuSupports, Func<ConvCase, bool> Applies,
     Func<ConvCase, Action<sbyte[]>> Prepare)
 {
     public override string ToString() => Name;
@@ -46,12 +62,21 @@ public class OptimizedKernelEquivalenceTests
     /// <summary>The table of variants: adding a kernel is one line here, and every test below runs it.</summary>
     internal static readonly ConvKernelVariant[] Variants =
     [
-        new(nameof(PointwiseConvInt8Vector128), () => Vector128.IsHardwareAccelerated,
+        new(nameof(PointwiseConvInt8Vector128), ConvKind.Conv, () => Vector128.IsHardwareAccelerated,
             c => PointwiseConvInt8Vector128.IsApplicable(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.OutShape),
             c =>
             {
                 var kernel = new PointwiseConvInt8Vector128(c.Q, c.Filter, c.FilterShape, c.Bias);
                 return output => kernel.Run(c.Input, c.InShape, output, c.OutShape);
+            }),
+        new(nameof(DepthwiseConvInt8Vector128), ConvKind.Depthwise, () => Vector128.IsHardwareAccelerated,
+            c => DepthwiseConvInt8Vector128.IsApplicable(c.Geometry, c.DepthMultiplier, c.Q, c.InShape, c.Filter, c.FilterShape, c.OutShape),
+            c =>
+            {
+                var kernel = new DepthwiseConvInt8Vector128(c.Geometry, c.DepthMultiplier, c.Q, c.InShape, c.Filter, c.FilterShape, c.Bias, c.OutShape);
+                var scratch = new byte[kernel.ScratchBytes];
+                new Random(c.InShape.FlatSize).NextBytes(scratch);   // whatever the previous op left there
+                return output => kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch);
             }),
     ];
 
@@ -59,22 +84,40 @@ public class OptimizedKernelEquivalenceTests
     private static readonly int[] ChannelCounts =
         [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 47, 48, 49, 63, 64, 65, 67, 128, 256];
 
+    /// <summary>Depthwise channel counts: every count up to 67 (below, at and above 8, 16 and their multiples), then 128 and 144.</summary>
+    private static readonly int[] DepthwiseChannelCounts = [.. Enumerable.Range(1, 67), 128, 144];
+
+    private static readonly int[] DepthMultipliers = [1, 2, 8];
+
     private static readonly FusedActivation[] Activations =
         [FusedActivation.None, FusedActivation.Relu, FusedActivation.Relu6, FusedActivation.ReluN1To1];
 
     public static TheoryData<string> VariantNames() => [.. Variants.Select(v => v.Name)];
+
+    public static TheoryData<string> DepthwiseVariantNames() => [.. Variants.Where(v => v.Kind == ConvKind.Depthwise).Select(v => v.Name)];
 
     public static TheoryData<string, int> VariantsAndSeeds() =>
         [.. Variants.SelectMany(v => Enumerable.Range(0, 40).Select(seed => (v.Name, seed)))];
 
     private static ConvKernelVariant Variant(string name) => Variants.Single(v => v.Name == name);
 
+    /// <summary>
+    /// Conv: every pair of input and output channel counts. Depthwise: every channel count with every
+    /// depth multiplier, over random filter sizes, strides, dilations and paddings.
+    /// </summary>
     [Theory]
     [MemberData(nameof(VariantNames))]
-    public void EveryPairOfChannelCounts_EqualsReference(string name)
+    public void EveryChannelCount_EqualsReference(string name)
     {
         var variant = Variant(name);
         var rng = new Random(17);
+        if (variant.Kind == ConvKind.Depthwise)
+        {
+            foreach (int channels in DepthwiseChannelCounts)
+                foreach (int multiplier in DepthMultipliers)
+                    AssertEqualsReference(variant, RandomDepthwise(rng, channels, multiplier), $"channels {channels} x{multiplier}");
+            return;
+        }
         foreach (int cin in ChannelCounts)
             foreach (int cout in ChannelCounts)
             {
@@ -88,10 +131,56 @@ public class OptimizedKernelEquivalenceTests
     [MemberData(nameof(VariantsAndSeeds))]
     public void RandomProblems_EqualReference(string name, int seed)
     {
+        var variant = Variant(name);
         var rng = new Random(5000 + seed);
-        int cin = RandomTensors.Pick(rng, ChannelCounts), cout = RandomTensors.Pick(rng, ChannelCounts);
-        var c = RandomPointwise(rng, cin, cout, smallImage: cin * cout >= 8192);
-        AssertEqualsReference(Variant(name), c, $"seed {seed}");
+        ConvCase c;
+        if (variant.Kind == ConvKind.Depthwise)
+            c = RandomDepthwise(rng, RandomTensors.Pick(rng, DepthwiseChannelCounts), RandomTensors.Pick(rng, DepthMultipliers));
+        else
+        {
+            int cin = RandomTensors.Pick(rng, ChannelCounts), cout = RandomTensors.Pick(rng, ChannelCounts);
+            c = RandomPointwise(rng, cin, cout, smallImage: cin * cout >= 8192);
+        }
+        AssertEqualsReference(variant, c, $"seed {seed}");
+    }
+
+    /// <summary>
+    /// Depthwise: every filter size from 1×1 to 5×5 (and micro_speech's 10×8) with every stride and
+    /// dilation in 1–2, both paddings, 1 and 2 images; so the 3×3 path and the generic one, borders on
+    /// every side, and windows reaching past the image.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DepthwiseVariantNames))]
+    public void EveryWindow_EqualsReference(string name)
+    {
+        var variant = Variant(name);
+        var rng = new Random(23);
+        var sizes = new (int H, int W)[] { (1, 1), (1, 3), (3, 1), (2, 2), (3, 3), (5, 5), (3, 5), (10, 8) };
+        foreach (var (kh, kw) in sizes)
+            foreach (int stride in new[] { 1, 2 })
+                foreach (int dilation in new[] { 1, 2 })
+                    foreach (var padding in new[] { Padding.Same, Padding.Valid })
+                    {
+                        int channels = RandomTensors.Pick(rng, 1, 7, 16, 24, 33);
+                        var c = RandomDepthwise(rng, channels, RandomTensors.Pick(rng, DepthMultipliers),
+                            kh: kh, kw: kw, stride: stride, dilation: dilation, padding: padding);
+                        AssertEqualsReference(variant, c, $"{kh}x{kw} s{stride} d{dilation} {padding}");
+                    }
+    }
+
+    /// <summary>micro_speech's depthwise conv: 49×40×1 input, 10×8 filter, multiplier 8, stride 2, SAME.</summary>
+    [Theory]
+    [MemberData(nameof(DepthwiseVariantNames))]
+    public void MicroSpeechShape_EqualsReference(string name)
+    {
+        var variant = Variant(name);
+        var rng = new Random(49);
+        foreach (var act in Activations)
+        {
+            var c = RandomDepthwise(rng, 1, 8, kh: 10, kw: 8, stride: 2, dilation: 1, padding: Padding.Same,
+                act: act, image: new Shape4(1, 49, 40, 1));
+            AssertEqualsReference(variant, c, $"micro_speech {act}");
+        }
     }
 
     /// <summary>
@@ -111,8 +200,10 @@ public class OptimizedKernelEquivalenceTests
                         foreach (int biasKind in new[] { 0, 1, 2 })
                             foreach (int fill in new[] { -127, 127, 0 })
                             {
-                                int cout = 5;
-                                var c = RandomPointwise(rng, cin, cout, smallImage: true, inZp: inZp, outZp: outZp, act: act);
+                                var c = variant.Kind == ConvKind.Depthwise
+                                    ? RandomDepthwise(rng, cin, RandomTensors.Pick(rng, DepthMultipliers), inZp: inZp, outZp: outZp, act: act)
+                                    : RandomPointwise(rng, cin, 5, smallImage: true, inZp: inZp, outZp: outZp, act: act);
+                                int cout = c.OutShape.C;
                                 Array.Fill(c.Input, fill == 0 ? (sbyte)-128 : (sbyte)127);
                                 for (int i = 0; i < c.Filter.Length; i++)
                                     c.Filter[i] = fill == 0 ? (sbyte)(i % 2 == 0 ? 127 : -127) : (sbyte)fill;
@@ -131,8 +222,11 @@ public class OptimizedKernelEquivalenceTests
     [MemberData(nameof(VariantNames))]
     public void Run_AllocatesNothing(string name)
     {
-        var c = RandomPointwise(new Random(3), 33, 19, smallImage: false);
-        var run = Variant(name).Prepare(c);
+        var variant = Variant(name);
+        var c = variant.Kind == ConvKind.Depthwise
+            ? RandomDepthwise(new Random(3), 33, 2)
+            : RandomPointwise(new Random(3), 33, 19, smallImage: false);
+        var run = variant.Prepare(c);
         var output = new sbyte[c.OutShape.FlatSize];
         run(output); // JIT and type initialisation happen here.
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -162,6 +256,38 @@ public class OptimizedKernelEquivalenceTests
         Assert.False(PointwiseConvInt8Vector128.IsApplicable(g, c.Q, spatial, new sbyte[4 * 9 * 8], new Shape4(4, 3, 3, 8), spatial with { C = 4 }));
     }
 
+    [Fact]
+    public void Depthwise_IsApplicable_OnlyToSymmetricWeightsWithoutMinus128()
+    {
+        var c = RandomDepthwise(new Random(4), 8, 2);
+        bool Applies(ConvCase x) => DepthwiseConvInt8Vector128.IsApplicable(x.Geometry, x.DepthMultiplier, x.Q, x.InShape, x.Filter, x.FilterShape, x.OutShape);
+        Assert.True(Applies(c));
+        Assert.False(Applies(c with { DepthMultiplier = 1 }));   // 8 channels x1 is not the filter's 16
+        Assert.False(Applies(RandomDepthwise(new Random(4), 8, 2, filterOffset: 1)));
+        var withMinus128 = (sbyte[])c.Filter.Clone();
+        withMinus128[3] = sbyte.MinValue;
+        Assert.False(Applies(c with { Filter = withMinus128 }));
+        Assert.Throws<ArgumentException>(() =>
+            new DepthwiseConvInt8Vector128(c.Geometry, c.DepthMultiplier, c.Q, c.InShape, withMinus128, c.FilterShape, c.Bias, c.OutShape));
+    }
+
+    /// <summary>The interpreter runs every depthwise conv of person_detect, MobileNetV2 and micro_speech on the optimized kernel where Vector128 is accelerated.</summary>
+    [Theory]
+    [InlineData("person_detect.tflite")]
+    [InlineData("mobilenet_v2_quantized_1x3x224x224.tflite")]
+    [InlineData("micro_speech_quantized.tflite")]
+    public void Interpreter_ChoosesDepthwiseKernel(string file)
+    {
+        var model = Model.Load(SharedFiles.Require("models", file));
+        var depthwise = model.Operations.Where(o => o.Op == "DEPTHWISE_CONV_2D").ToList();
+        Assert.NotEmpty(depthwise);
+        Assert.All(depthwise, o => Assert.StartsWith(
+            Vector128.IsHardwareAccelerated ? nameof(DepthwiseConvInt8Vector128) : nameof(DepthwiseConv2DInt8Reference), o.Kernel, StringComparison.Ordinal));
+        // The kernel's scratch (padded rows, zero-point row) is reserved at the end of every interpreter's arena.
+        Assert.Equal(Vector128.IsHardwareAccelerated, model.ScratchBytes > 0);
+        Assert.True(model.ArenaBytes >= model.ScratchBytes);
+    }
+
     /// <summary>The interpreter runs person_detect's 1×1 convs on the optimized kernel where Vector128 is accelerated (and on the reference elsewhere).</summary>
     [Fact]
     public void Interpreter_ChoosesPointwiseKernel_ForPersonDetects1x1Convs()
@@ -176,6 +302,43 @@ public class OptimizedKernelEquivalenceTests
         Assert.All(pointwise, o => Assert.Equal(expected, o.Kernel));
         Assert.All(model.Operations.Where(o => o.Op == "CONV_2D").Except(pointwise),
             o => Assert.StartsWith(nameof(Conv2DInt8Reference), o.Kernel, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A random depthwise problem: filter 1×1 to 5×5 (mostly 3×3), stride, dilation 1–2, SAME or VALID,
+    /// batch 1–2, an image at least as large as the window (a few pixels when the depth is large),
+    /// weights in [-127, 127] with ±127 present, per-channel or per-tensor multipliers (some above 1),
+    /// bias present or absent, any fused activation. Arguments given fix the corresponding choice.
+    /// </summary>
+    private static ConvCase RandomDepthwise(Random rng, int channels, int multiplier,
+        int? inZp = null, int? outZp = null, FusedActivation? act = null, int filterOffset = 0,
+        int? kh = null, int? kw = null, int? stride = null, int? dilation = null, Padding? padding = null, Shape4? image = null)
+    {
+        int fh = kh ?? RandomTensors.Pick(rng, 1, 2, 3, 3, 3, 3, 5);
+        int fw = kw ?? (rng.Next(4) == 0 ? RandomTensors.Pick(rng, 1, 2, 3, 5) : fh);
+        int sh = stride ?? rng.Next(1, 3), sw = stride ?? rng.Next(1, 3);
+        int dh = dilation ?? rng.Next(1, 3), dw = dilation ?? rng.Next(1, 3);
+        var pad = padding ?? RandomTensors.Pick(rng, Padding.Same, Padding.Valid);
+        int depth = channels * multiplier;
+        int effH = (fh - 1) * dh + 1, effW = (fw - 1) * dw + 1;
+        int extra = depth >= 512 ? 1 : 4;
+        var inShape = image ?? new Shape4(rng.Next(1, 3), effH + rng.Next(0, extra + 1), effW + rng.Next(0, extra + 1), channels);
+        var g = ConvGeometry.Create(pad, sh, sw, dh, dw, inShape.H, inShape.W, fh, fw, out int outH, out int outW);
+        var filterShape = new Shape4(1, fh, fw, depth);
+        var filter = RandomTensors.Int8(rng, filterShape.FlatSize, -127, 127);
+        filter[rng.Next(filter.Length)] = 127;
+        filter[rng.Next(filter.Length)] = -127;
+        var fScales = new float[depth];
+        for (int oc = 0; oc < depth; oc++)
+            fScales[oc] = rng.Next(8) == 0 ? QuantTestHelpers.Scale(rng, 1f, 4f) : QuantTestHelpers.Scale(rng, 2e-3f, 3e-2f) / MathF.Sqrt(fh * fw);
+        if (rng.Next(2) == 0)
+            Array.Fill(fScales, fScales[0]);   // per-tensor
+        float scale = QuantTestHelpers.Scale(rng, 0.01f, 0.2f);
+        int zIn = inZp ?? QuantTestHelpers.ZeroPoint(rng), zOut = outZp ?? QuantTestHelpers.ZeroPoint(rng);
+        var q = ConvReferenceToleranceTests.Requant(scale, zIn, fScales, scale, zOut, act ?? RandomTensors.Pick(rng, Activations), filterOffset);
+        int[] bias = rng.Next(3) == 0 ? [] : RandomTensors.Int32(rng, depth, -60000, 60000);
+        return new ConvCase(g, q, inShape, RandomTensors.Int8(rng, inShape.FlatSize), filterShape, filter, bias,
+            new Shape4(inShape.N, outH, outW, depth), multiplier);
     }
 
     private static void AssertEqualsReference(ConvKernelVariant variant, ConvCase c, string context)

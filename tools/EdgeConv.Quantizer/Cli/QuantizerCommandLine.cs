@@ -21,7 +21,7 @@ public static class QuantizerCommandLine
         usage:
           edgeconv-quantize quantize MODEL.onnx --calibration DIR -o OUT.tflite [--qdq OUT.onnx [--qdq-uint8]] [--report REPORT.md]
               [--samples N] [--method minmax|moving-minmax|percentile|entropy|mse] [--percentile P]
-              [--per-tensor] [--bias-correction] [--exclude TENSOR]... [--float-input] [--float-output]
+              [--per-tensor] [--bias-correction] [--equalize] [--exclude TENSOR]... [--float-input] [--float-output]
               [--size W,H] [--channels 1|3] [--mean a[,b,c]] [--std a[,b,c]]
           edgeconv-quantize compare --float MODEL.onnx --int8 MODEL.tflite --images DIR [--json OUT.json]
               [--report REPORT.md] [--samples N] [--size W,H] [--channels 1|3] [--mean ...] [--std ...]
@@ -74,7 +74,7 @@ public static class QuantizerCommandLine
     {
         var o = new CliOptions(args,
             new HashSet<string>(PreprocessingOptions) { "--calibration", "-o", "--output", "--qdq", "--report", "--method", "--percentile", "--exclude" },
-            new HashSet<string> { "--per-tensor", "--bias-correction", "--float-input", "--float-output", "--qdq-uint8" });
+            new HashSet<string> { "--per-tensor", "--bias-correction", "--equalize", "--float-input", "--float-output", "--qdq-uint8" });
         if (o.Positional.Count != 1)
             throw new CliException("usage: edgeconv-quantize quantize MODEL.onnx --calibration DIR -o OUT.tflite", 2);
         string output = o.Value("-o") ?? o.Value("--output") ?? throw new CliException("missing -o OUT.tflite.", 2);
@@ -93,7 +93,13 @@ public static class QuantizerCommandLine
             FloatOutputs = o.Flag("--float-output"),
             ExcludedOutputs = o.Values("--exclude").ToHashSet(StringComparer.Ordinal),
         };
-        var floatModel = Model.FromGraph(imported.Graph);
+        var floatGraph = imported.Graph;
+        if (o.Flag("--equalize"))
+        {
+            (floatGraph, int pairs) = CrossLayerEqualization.Apply(floatGraph);
+            stdout.WriteLine($"cross-layer equalization: {pairs} layer pairs");
+        }
+        var floatModel = Model.FromGraph(floatGraph);
         var unknown = options.ExcludedOutputs.Where(n => !imported.Graph.Tensors.Any(t => t.Name == n)).ToList();
         if (unknown.Count > 0)
             throw new CliException($"--exclude names no tensor of the model: {string.Join(", ", unknown)}.", 2);
@@ -102,7 +108,7 @@ public static class QuantizerCommandLine
         stdout.WriteLine($"calibrating on {samples.Count} samples from {calibrationDir} ({options.Method})");
         var bar = new ProgressBar(stderr, "calibration");
         var stats = Calibrator.Run(floatModel, samples.Select(s => new[] { s.Input }).ToList(), options.NeedsHistograms, bar.Report);
-        var int8Graph = GraphQuantizer.Quantize(imported.Graph, stats, options);
+        var int8Graph = GraphQuantizer.Quantize(floatGraph, stats, options);
         byte[] tflite = TfLiteModelWriter.Write(int8Graph);
         var int8Model = Model.Load(tflite, Path.GetFileName(output)); // proves the file loads before writing it
         File.WriteAllBytes(output, tflite);

@@ -26,7 +26,8 @@ namespace EdgeConv.Kernels.Optimized;
 /// contract (TFLite's int8 weights are symmetric, in [-127, 127]). A tile of 2 pixels × 4 output
 /// channels shares each load; the last pixel and the last channels of a row repeat in the tile
 /// and their results are dropped. Input channels left over below 16 take an 8-wide step and then
-/// scalar steps. Requantization is scalar (<see cref="FixedPoint.MultiplyByQuantizedMultiplier"/>).</para>
+/// scalar steps. Requantization takes 4 channels at a time with <see cref="RequantizeInt8Vector128"/>
+/// (scalar for the last channels of a row when fewer than 4 remain).</para>
 /// <para>Limits: filter [Cout,1,1,Cin] with Cin equal to the input depth; stride 1 and padding 0
 /// (output H, W equal input H, W); filter zero point 0; weights in [-127, 127].</para>
 /// </remarks>
@@ -37,7 +38,7 @@ public sealed class PointwiseConvInt8Vector128
 
     private readonly short[] _filter;   // [Cout][Cin], widened
     private readonly int[] _bias;       // bias + inputOffset * Σ filter row, per output channel
-    private readonly RequantParams _q;
+    private readonly RequantizeInt8Vector128 _requant;
     private readonly int _inDepth, _outDepth;
 
     /// <summary>
@@ -51,7 +52,8 @@ public sealed class PointwiseConvInt8Vector128
         return g.StrideH == 1 && g.StrideW == 1 && g.PadTop == 0 && g.PadLeft == 0
             && filterShape.H == 1 && filterShape.W == 1 && filterShape.C == inShape.C && filterShape.N == outShape.C
             && outShape.N == inShape.N && outShape.H == inShape.H && outShape.W == inShape.W
-            && q.FilterOffset == 0 && filter.Length == filterShape.FlatSize && filter.IndexOf(sbyte.MinValue) < 0;
+            && q.FilterOffset == 0 && filter.Length == filterShape.FlatSize && filter.IndexOf(sbyte.MinValue) < 0
+            && RequantizeInt8Vector128.IsApplicable(q, filterShape.N);
     }
 
     /// <summary>
@@ -74,9 +76,7 @@ public sealed class PointwiseConvInt8Vector128
         _outDepth = filterShape.N;
         if (!bias.IsEmpty && bias.Length != _outDepth)
             throw new ArgumentException($"Bias has {bias.Length} values, expected {_outDepth}.", nameof(bias));
-        if (q.Multipliers.Length < _outDepth || q.Shifts.Length < _outDepth)
-            throw new ArgumentException($"Requantization has fewer than {_outDepth} multipliers or shifts.", nameof(q));
-        _q = q;
+        _requant = new RequantizeInt8Vector128(q, _outDepth);
         _filter = new short[filter.Length];
         _bias = new int[_outDepth];
         for (int oc = 0; oc < _outDepth; oc++)
@@ -94,18 +94,22 @@ public sealed class PointwiseConvInt8Vector128
 
     /// <summary>Runs the convolution: NHWC <paramref name="input"/> to NHWC <paramref name="output"/>. Allocates nothing.</summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape)
+        => Run(input, inShape, output, outShape, 0, outShape.N * outShape.H);
+
+    /// <summary>Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one (batch, y) pair of pixels.</summary>
+    public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
     {
         if (inShape.C != _inDepth || outShape.C != _outDepth || outShape.N != inShape.N || outShape.H != inShape.H || outShape.W != inShape.W)
             throw new ArgumentException($"Shapes {inShape} -> {outShape} do not fit a 1x1 stride-1 filter {_inDepth} -> {_outDepth} channels.", nameof(outShape));
         if (input.Length < inShape.FlatSize || output.Length < outShape.FlatSize)
             throw new ArgumentException($"Input ({input.Length}) or output ({output.Length}) is shorter than its shape.", nameof(input));
 
-        int pixels = inShape.N * inShape.H * inShape.W;
+        int pixels = rowEnd * inShape.W;
         int cin = _inDepth, cout = _outDepth;
         Span<int> sums = stackalloc int[TileRows * TileCols];
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref short f = ref MemoryMarshal.GetArrayDataReference(_filter);
-        for (int p = 0; p < pixels; p += TileRows)
+        for (int p = rowStart * inShape.W; p < pixels; p += TileRows)
         {
             int rows = Math.Min(TileRows, pixels - p);
             ref sbyte x0 = ref Unsafe.Add(ref x, p * cin);
@@ -122,20 +126,18 @@ public sealed class PointwiseConvInt8Vector128
                 for (int r = 0; r < rows; r++)
                 {
                     int outBase = (p + r) * cout + oc;
+                    if (cols == TileCols)
+                    {
+                        var q = _requant.Requantize4(
+                            Vector128.LoadUnsafe(ref sums[r * TileCols]) + Vector128.LoadUnsafe(ref _bias[oc]), oc);
+                        MemoryMarshal.Write(MemoryMarshal.AsBytes(output.Slice(outBase, TileCols)), q.AsInt32().ToScalar());
+                        continue;
+                    }
                     for (int c = 0; c < cols; c++)
-                        output[outBase + c] = Requantize(sums[r * TileCols + c], oc + c);
+                        output[outBase + c] = _requant.Requantize1(unchecked(sums[r * TileCols + c] + _bias[oc + c]), oc + c);
                 }
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private sbyte Requantize(int dot, int oc)
-    {
-        int acc = unchecked(dot + _bias[oc]);
-        acc = FixedPoint.MultiplyByQuantizedMultiplier(acc, _q.Multipliers[oc], _q.Shifts[oc]);
-        acc += _q.OutputOffset;
-        return (sbyte)Math.Clamp(acc, _q.ActivationMin, _q.ActivationMax);
     }
 
     /// <summary>Σk x_r[k]·f_c[k] for 2 pixel rows × 4 filter rows of <paramref name="depth"/>, into <paramref name="sums"/>[r*4+c].</summary>

@@ -16,13 +16,21 @@ public static class Conv2DInt8Reference
         ReadOnlySpan<sbyte> filter, Shape4 filterShape,
         ReadOnlySpan<int> bias,
         Span<sbyte> output, Shape4 outShape)
+        => Run(g, q, input, inShape, filter, filterShape, bias, output, outShape, 0, outShape.N * outShape.H);
+
+    /// <summary>Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one (batch, output y) pair.</summary>
+    public static void Run(ConvGeometry g, RequantParams q,
+        ReadOnlySpan<sbyte> input, Shape4 inShape,
+        ReadOnlySpan<sbyte> filter, Shape4 filterShape,
+        ReadOnlySpan<int> bias,
+        Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
     {
         int filterInDepth = filterShape.C;
         int groups = inShape.C / filterInDepth;
         int filtersPerGroup = outShape.C / groups;
-        for (int b = 0; b < outShape.N; b++)
-        for (int oy = 0; oy < outShape.H; oy++)
+        for (int row = rowStart; row < rowEnd; row++)
         {
+            int b = row / outShape.H, oy = row % outShape.H;
             int inYOrigin = oy * g.StrideH - g.PadTop;
             for (int ox = 0; ox < outShape.W; ox++)
             {

@@ -11,11 +11,16 @@ public static class Pool2DInt8Reference
     /// <summary>Average pooling. Returns false when a window holds no tap (TFLite fails the op then).</summary>
     public static bool Average(ConvGeometry g, int filterH, int filterW, int actMin, int actMax,
         ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape)
+        => Average(g, filterH, filterW, actMin, actMax, input, inShape, output, outShape, 0, outShape.N * outShape.H);
+
+    /// <summary>Average pooling of output rows [rowStart, rowEnd), a row being one (batch, output y) pair.</summary>
+    public static bool Average(ConvGeometry g, int filterH, int filterW, int actMin, int actMax,
+        ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
     {
-        for (int b = 0; b < outShape.N; b++)
-        for (int oy = 0; oy < outShape.H; oy++)
+        for (int row = rowStart; row < rowEnd; row++)
         for (int ox = 0; ox < outShape.W; ox++)
         {
+            int b = row / outShape.H, oy = row % outShape.H;
             int inY0 = oy * g.StrideH - g.PadTop, inX0 = ox * g.StrideW - g.PadLeft;
             int fy0 = Math.Max(0, -inY0), fy1 = Math.Min(filterH, inShape.H - inY0);
             int fx0 = Math.Max(0, -inX0), fx1 = Math.Min(filterW, inShape.W - inX0);
@@ -40,11 +45,16 @@ public static class Pool2DInt8Reference
     /// <summary>Max pooling.</summary>
     public static void Max(ConvGeometry g, int filterH, int filterW, int actMin, int actMax,
         ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape)
+        => Max(g, filterH, filterW, actMin, actMax, input, inShape, output, outShape, 0, outShape.N * outShape.H);
+
+    /// <summary>Max pooling of output rows [rowStart, rowEnd).</summary>
+    public static void Max(ConvGeometry g, int filterH, int filterW, int actMin, int actMax,
+        ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
     {
-        for (int b = 0; b < outShape.N; b++)
-        for (int oy = 0; oy < outShape.H; oy++)
+        for (int row = rowStart; row < rowEnd; row++)
         for (int ox = 0; ox < outShape.W; ox++)
         {
+            int b = row / outShape.H, oy = row % outShape.H;
             int inY0 = oy * g.StrideH - g.PadTop, inX0 = ox * g.StrideW - g.PadLeft;
             int fy0 = Math.Max(0, -inY0), fy1 = Math.Min(filterH, inShape.H - inY0);
             int fx0 = Math.Max(0, -inX0), fx1 = Math.Min(filterW, inShape.W - inX0);

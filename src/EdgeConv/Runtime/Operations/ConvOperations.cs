@@ -32,7 +32,7 @@ internal static class ConvShapes
 }
 
 /// <summary>CONV_2D, int8 or float32, standard or grouped.</summary>
-internal sealed class Conv2DOperation : Operation
+internal sealed class Conv2DOperation : Operation, IRowParallel
 {
     private readonly int _input, _filter, _bias, _output;
     private readonly Shape4 _inShape, _filterShape, _outShape;
@@ -97,19 +97,27 @@ internal sealed class Conv2DOperation : Operation
                 m.Write<float>(_output), _outShape);
             return;
         }
+        ExecuteRows(m, 0, _outShape.N * _outShape.H, m.Scratch);
+    }
+
+    /// <summary>int8 convs split by output row; float runs whole (it is the reference engine, not a hot path).</summary>
+    public int ParallelRows => _isFloat ? 0 : _outShape.N * _outShape.H;
+
+    public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
+    {
         if (_pointwise is not null)
         {
-            _pointwise.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape);
+            _pointwise.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, start, end);
             return;
         }
         Conv2DInt8Reference.Run(_geometry, _requant!, m.Read<sbyte>(_input), _inShape,
             m.Read<sbyte>(_filter), _filterShape, _bias >= 0 ? m.Read<int>(_bias) : default,
-            m.Write<sbyte>(_output), _outShape);
+            m.Write<sbyte>(_output), _outShape, start, end);
     }
 }
 
 /// <summary>DEPTHWISE_CONV_2D, int8 or float32, any depth multiplier.</summary>
-internal sealed class DepthwiseConv2DOperation : Operation
+internal sealed class DepthwiseConv2DOperation : Operation, IRowParallel
 {
     private readonly int _input, _filter, _bias, _output, _multiplier;
     private readonly Shape4 _inShape, _filterShape, _outShape;
@@ -117,6 +125,7 @@ internal sealed class DepthwiseConv2DOperation : Operation
     private readonly RequantParams? _requant;
     private readonly float _actMin, _actMax;
     private readonly bool _isFloat;
+    private readonly DepthwiseConvInt8Vector128? _optimized;
 
     public DepthwiseConv2DOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -148,9 +157,19 @@ internal sealed class DepthwiseConv2DOperation : Operation
         _output = output.Index;
         var p = ctx.ConvLike(input, filter, output, _outShape.C, 3);
         (_isFloat, _bias, _requant, _actMin, _actMax) = (p.IsFloat, p.Bias, p.Requant, p.FloatMin, p.FloatMax);
+        if (!_isFloat && Vector128.IsHardwareAccelerated)
+        {
+            var weights = MemoryMarshal.Cast<byte, sbyte>(ctx.Graph.ConstantBytes(filter));
+            if (DepthwiseConvInt8Vector128.IsApplicable(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape, _outShape))
+                _optimized = new DepthwiseConvInt8Vector128(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape,
+                    _bias >= 0 ? MemoryMarshal.Cast<byte, int>(ctx.Graph.ConstantBytes(ctx.Graph.Tensors[_bias])) : default, _outShape);
+        }
     }
 
-    public override string KernelName => _isFloat ? "ConvFloat.Depthwise" : "DepthwiseConv2DInt8Reference";
+    public override int ScratchBytes => _optimized?.ScratchBytes ?? 0;
+
+    public override string KernelName => _isFloat ? "ConvFloat.Depthwise" :
+        _optimized is not null ? $"{nameof(DepthwiseConvInt8Vector128)}({_optimized.Path})" : "DepthwiseConv2DInt8Reference";
 
     public override long Macs => (long)_outShape.FlatSize * _filterShape.H * _filterShape.W;
 
@@ -167,8 +186,21 @@ internal sealed class DepthwiseConv2DOperation : Operation
                 m.Write<float>(_output), _outShape);
             return;
         }
+        ExecuteRows(m, 0, _outShape.N * _outShape.H, m.Scratch);
+    }
+
+    /// <summary>int8 depthwise splits by output row; each slice has its own scratch ring.</summary>
+    public int ParallelRows => _isFloat ? 0 : _outShape.N * _outShape.H;
+
+    public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
+    {
+        if (_optimized is not null)
+        {
+            _optimized.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, scratch, start, end);
+            return;
+        }
         DepthwiseConv2DInt8Reference.Run(_geometry, _multiplier, _requant!, m.Read<sbyte>(_input), _inShape,
             m.Read<sbyte>(_filter), _filterShape, _bias >= 0 ? m.Read<int>(_bias) : default,
-            m.Write<sbyte>(_output), _outShape);
+            m.Write<sbyte>(_output), _outShape, start, end);
     }
 }

@@ -23,6 +23,13 @@ internal abstract class Operation
     /// <summary>Parameter count (weights and biases).</summary>
     public virtual long Parameters => 0;
 
+    /// <summary>
+    /// Bytes of scratch the op uses during <see cref="Execute"/> (<see cref="TensorMemory.Scratch"/>), fixed at
+    /// load. Each interpreter has one scratch region, the size of the largest op's, at the end of its arena:
+    /// an interpreter runs its ops one at a time, and nothing in the scratch lives from one op to the next.
+    /// </summary>
+    public virtual int ScratchBytes => 0;
+
     /// <summary>A one-line summary of the options, for inspect.</summary>
     public virtual string Describe() => "";
 

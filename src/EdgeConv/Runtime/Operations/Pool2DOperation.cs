@@ -6,7 +6,7 @@ using EdgeConv.Kernels.Reference;
 namespace EdgeConv.Runtime.Operations;
 
 /// <summary>AVERAGE_POOL_2D and MAX_POOL_2D, int8 or float32.</summary>
-internal sealed class Pool2DOperation : Operation
+internal sealed class Pool2DOperation : Operation, IRowParallel
 {
     private readonly int _input, _output, _fh, _fw, _actMin, _actMax;
     private readonly float _fMin, _fMax;
@@ -65,13 +65,19 @@ internal sealed class Pool2DOperation : Operation
         {
             PoolFloat.Run(_isMax, _geometry, _fh, _fw, _fMin, _fMax, m.Read<float>(_input), _inShape, m.Write<float>(_output), _outShape);
         }
-        else if (_isMax)
+        else
         {
-            Pool2DInt8Reference.Max(_geometry, _fh, _fw, _actMin, _actMax, m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape);
+            ExecuteRows(m, 0, _outShape.N * _outShape.H, default);
         }
-        else if (!Pool2DInt8Reference.Average(_geometry, _fh, _fw, _actMin, _actMax, m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape))
-        {
+    }
+
+    public int ParallelRows => _isFloat ? 0 : _outShape.N * _outShape.H;
+
+    public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
+    {
+        if (_isMax)
+            Pool2DInt8Reference.Max(_geometry, _fh, _fw, _actMin, _actMax, m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, start, end);
+        else if (!Pool2DInt8Reference.Average(_geometry, _fh, _fw, _actMin, _actMax, m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, start, end))
             throw new InvalidOperationException($"{Info.Describe()}: a pooling window covers no input pixel.");
-        }
     }
 }

@@ -47,8 +47,12 @@ internal static class BenchCommand
 
     public static Stats Measure(Interpreter interpreter, int iterations, int warmup)
     {
-        for (int i = 0; i < warmup; i++)
+        // Tiered JIT: warm up for at least a second so the optimized tier is what gets measured.
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || (warmup > 0 && clock.ElapsedMilliseconds < 1000); i++)
             interpreter.Invoke();
+        if (warmup > 0)
+            Thread.Sleep(100);
         var times = new double[iterations];
         long allocated = 0;
         for (int i = 0; i < iterations; i++)

@@ -45,8 +45,13 @@ internal sealed record ConvCase(ConvGeometry Geometry, RequantParams Q, Shape4 I
 /// interpreter picks it only then), which problems it computes, and how to prepare it for one
 /// (returning the run).
 /// </summary>
+/// <remarks>
+/// <paramref name="NeedsCpu"/>: the variant uses instructions outright (AVX2, AVX-VNNI, SDOT...), so the
+/// tests run it only where <paramref name="CpuSupports"/> holds and skip it, saying so, elsewhere; a
+/// portable variant runs everywhere (on Vector128's software fallback without SIMD).
+/// </remarks>
 internal sealed record ConvKernelVariant(string Name, ConvKind Kind, Func<bool> CpuSupports, Func<ConvCase, bool> Applies,
-    Func<ConvCase, Action<sbyte[]>> Prepare)
+    Func<ConvCase, Action<sbyte[]>> Prepare, bool NeedsCpu = false)
 {
     public override string ToString() => Name;
 }
@@ -54,7 +59,8 @@ internal sealed record ConvKernelVariant(string Name, ConvKind Kind, Func<bool> 
 /// <summary>
 /// Every optimized int8 conv kernel against <see cref="Conv2DInt8Reference"/>, for exact equality.
 /// The kernels are called directly, so a pass without SIMD (DOTNET_EnableHWIntrinsic=0) still runs
-/// their code on Vector128's software fallback; nothing here skips.
+/// the portable ones on Vector128's software fallback; only a variant built on instructions this CPU
+/// lacks (<see cref="ConvKernelVariant.NeedsCpu"/>) skips, with the reason.
 /// </summary>
 [Trait("Category", "Kernel")]
 public class OptimizedKernelEquivalenceTests
@@ -69,6 +75,10 @@ public class OptimizedKernelEquivalenceTests
                 var kernel = new PointwiseConvInt8Vector128(c.Q, c.Filter, c.FilterShape, c.Bias);
                 return output => kernel.Run(c.Input, c.InShape, output, c.OutShape);
             }),
+        PointwiseIsa(PointwiseConvInt8Isa.Avx2),
+        PointwiseIsa(PointwiseConvInt8Isa.Avx512BW),
+        PointwiseIsa(PointwiseConvInt8Isa.AvxVnni),
+        PointwiseIsa(PointwiseConvInt8Isa.ArmDp),
         new(nameof(DepthwiseConvInt8Vector128), ConvKind.Depthwise, () => Vector128.IsHardwareAccelerated,
             c => DepthwiseConvInt8Vector128.IsApplicable(c.Geometry, c.DepthMultiplier, c.Q, c.InShape, c.Filter, c.FilterShape, c.OutShape),
             c =>
@@ -79,6 +89,17 @@ public class OptimizedKernelEquivalenceTests
                 return output => kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch);
             }),
     ];
+
+    /// <summary>One ISA inner product of <see cref="PointwiseConvInt8"/>, called directly where the CPU has it.</summary>
+    private static ConvKernelVariant PointwiseIsa(PointwiseConvInt8Isa isa) =>
+        new($"{nameof(PointwiseConvInt8)}({isa})", ConvKind.Conv, () => PointwiseConvInt8.IsSupported(isa),
+            c => PointwiseConvInt8.IsApplicable(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.OutShape),
+            c =>
+            {
+                var kernel = new PointwiseConvInt8(c.Q, c.Filter, c.FilterShape, c.Bias, isa);
+                return output => kernel.Run(c.Input, c.InShape, output, c.OutShape);
+            },
+            NeedsCpu: true);
 
     /// <summary>Channel counts below, at and above the vector widths (8, 16) and their multiples, odd ones, and large ones.</summary>
     private static readonly int[] ChannelCounts =
@@ -99,7 +120,14 @@ public class OptimizedKernelEquivalenceTests
     public static TheoryData<string, int> VariantsAndSeeds() =>
         [.. Variants.SelectMany(v => Enumerable.Range(0, 40).Select(seed => (v.Name, seed)))];
 
-    private static ConvKernelVariant Variant(string name) => Variants.Single(v => v.Name == name);
+    /// <summary>The variant called <paramref name="name"/>; skips the test when it needs instructions this CPU lacks.</summary>
+    private static ConvKernelVariant Variant(string name)
+    {
+        var variant = Variants.Single(v => v.Name == name);
+        if (variant.NeedsCpu && !variant.CpuSupports())
+            Assert.Skip($"{name} needs instructions this CPU (as the runtime reports it) lacks.");
+        return variant;
+    }
 
     /// <summary>
     /// Conv: every pair of input and output channel counts. Depthwise: every channel count with every
@@ -293,7 +321,7 @@ public class OptimizedKernelEquivalenceTests
     public void Interpreter_ChoosesPointwiseKernel_ForPersonDetects1x1Convs()
     {
         var model = Model.Load(SharedFiles.Require("models", "person_detect.tflite"));
-        string expected = Vector128.IsHardwareAccelerated ? nameof(PointwiseConvInt8Vector128) : nameof(Conv2DInt8Reference);
+        string expected = Vector128.IsHardwareAccelerated ? $"{nameof(PointwiseConvInt8)}({PointwiseConvInt8.Best})" : nameof(Conv2DInt8Reference);
         var pointwise = model.Operations
             .Where(o => o.Op == "CONV_2D")
             .Where(o => model.Graph.Tensors[o.Inputs[1]].Shape is [_, 1, 1, _])

@@ -62,20 +62,9 @@ public sealed class PointwiseConvInt8Vector128
     /// </summary>
     public PointwiseConvInt8Vector128(RequantParams q, ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias)
     {
-        ArgumentNullException.ThrowIfNull(q);
-        if (filterShape.H != 1 || filterShape.W != 1 || filterShape.N <= 0 || filterShape.C <= 0)
-            throw new ArgumentException($"Filter shape {filterShape} is not [Cout,1,1,Cin].", nameof(filterShape));
-        if (filter.Length != filterShape.FlatSize)
-            throw new ArgumentException($"Filter has {filter.Length} values; shape {filterShape} needs {filterShape.FlatSize}.", nameof(filter));
-        if (q.FilterOffset != 0)
-            throw new ArgumentException($"Filter offset must be 0 (symmetric weights), got {q.FilterOffset}.", nameof(q));
-        int at = filter.IndexOf(sbyte.MinValue);
-        if (at >= 0)
-            throw new ArgumentException($"Weight {at} is -128; this kernel needs weights in [-127, 127].", nameof(filter));
+        Validate(q, filter, filterShape, bias);
         _inDepth = filterShape.C;
         _outDepth = filterShape.N;
-        if (!bias.IsEmpty && bias.Length != _outDepth)
-            throw new ArgumentException($"Bias has {bias.Length} values, expected {_outDepth}.", nameof(bias));
         _requant = new RequantizeInt8Vector128(q, _outDepth);
         _filter = new short[filter.Length];
         _bias = new int[_outDepth];
@@ -92,6 +81,32 @@ public sealed class PointwiseConvInt8Vector128
         }
     }
 
+    /// <summary>The constructor's checks, shared with <see cref="PointwiseConvInt8"/>: throws <see cref="ArgumentException"/> outside the limits.</summary>
+    internal static void Validate(RequantParams q, ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        if (filterShape.H != 1 || filterShape.W != 1 || filterShape.N <= 0 || filterShape.C <= 0)
+            throw new ArgumentException($"Filter shape {filterShape} is not [Cout,1,1,Cin].", nameof(filterShape));
+        if (filter.Length != filterShape.FlatSize)
+            throw new ArgumentException($"Filter has {filter.Length} values; shape {filterShape} needs {filterShape.FlatSize}.", nameof(filter));
+        if (q.FilterOffset != 0)
+            throw new ArgumentException($"Filter offset must be 0 (symmetric weights), got {q.FilterOffset}.", nameof(q));
+        int at = filter.IndexOf(sbyte.MinValue);
+        if (at >= 0)
+            throw new ArgumentException($"Weight {at} is -128; this kernel needs weights in [-127, 127].", nameof(filter));
+        if (!bias.IsEmpty && bias.Length != filterShape.N)
+            throw new ArgumentException($"Bias has {bias.Length} values, expected {filterShape.N}.", nameof(bias));
+    }
+
+    /// <summary>The shape and length checks of <see cref="Run(ReadOnlySpan{sbyte}, Shape4, Span{sbyte}, Shape4, int, int)"/>, shared with <see cref="PointwiseConvInt8"/>.</summary>
+    internal static void ValidateRun(int inDepth, int outDepth, ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape)
+    {
+        if (inShape.C != inDepth || outShape.C != outDepth || outShape.N != inShape.N || outShape.H != inShape.H || outShape.W != inShape.W)
+            throw new ArgumentException($"Shapes {inShape} -> {outShape} do not fit a 1x1 stride-1 filter {inDepth} -> {outDepth} channels.", nameof(outShape));
+        if (input.Length < inShape.FlatSize || output.Length < outShape.FlatSize)
+            throw new ArgumentException($"Input ({input.Length}) or output ({output.Length}) is shorter than its shape.", nameof(input));
+    }
+
     /// <summary>Runs the convolution: NHWC <paramref name="input"/> to NHWC <paramref name="output"/>. Allocates nothing.</summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape)
         => Run(input, inShape, output, outShape, 0, outShape.N * outShape.H);
@@ -99,10 +114,7 @@ public sealed class PointwiseConvInt8Vector128
     /// <summary>Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one (batch, y) pair of pixels.</summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
     {
-        if (inShape.C != _inDepth || outShape.C != _outDepth || outShape.N != inShape.N || outShape.H != inShape.H || outShape.W != inShape.W)
-            throw new ArgumentException($"Shapes {inShape} -> {outShape} do not fit a 1x1 stride-1 filter {_inDepth} -> {_outDepth} channels.", nameof(outShape));
-        if (input.Length < inShape.FlatSize || output.Length < outShape.FlatSize)
-            throw new ArgumentException($"Input ({input.Length}) or output ({output.Length}) is shorter than its shape.", nameof(input));
+        ValidateRun(_inDepth, _outDepth, input, inShape, output, outShape);
 
         int pixels = rowEnd * inShape.W;
         int cin = _inDepth, cout = _outDepth;
@@ -208,11 +220,5 @@ public sealed class PointwiseConvInt8Vector128
         Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref x))).AsSByte());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ScalarDot(ref sbyte x, ref short f, int from, int to)
-    {
-        int acc = 0;
-        for (int k = from; k < to; k++)
-            acc += Unsafe.Add(ref x, k) * Unsafe.Add(ref f, k);
-        return acc;
-    }
+    private static int ScalarDot(ref sbyte x, ref short f, int from, int to) => PointwiseConvInt8.ScalarDot(ref x, ref f, from, to, 0);
 }

@@ -40,7 +40,7 @@ internal sealed class Conv2DOperation : Operation, IRowParallel
     private readonly RequantParams? _requant;
     private readonly float _actMin, _actMax;
     private readonly bool _isFloat;
-    private readonly PointwiseConvInt8Vector128? _pointwise;
+    private readonly PointwiseConvInt8? _pointwise;
 
     public Conv2DOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -72,13 +72,13 @@ internal sealed class Conv2DOperation : Operation, IRowParallel
         if (!_isFloat && Vector128.IsHardwareAccelerated)
         {
             var weights = MemoryMarshal.Cast<byte, sbyte>(ctx.Graph.ConstantBytes(filter));
-            if (PointwiseConvInt8Vector128.IsApplicable(_geometry, _requant!, _inShape, weights, _filterShape, _outShape))
-                _pointwise = new PointwiseConvInt8Vector128(_requant!, weights, _filterShape,
+            if (PointwiseConvInt8.IsApplicable(_geometry, _requant!, _inShape, weights, _filterShape, _outShape))
+                _pointwise = new PointwiseConvInt8(_requant!, weights, _filterShape,
                     _bias >= 0 ? MemoryMarshal.Cast<byte, int>(ctx.Graph.ConstantBytes(ctx.Graph.Tensors[_bias])) : default);
         }
     }
 
-    public override string KernelName => _isFloat ? "ConvFloat.Conv2D" : _pointwise is not null ? nameof(PointwiseConvInt8Vector128) :
+    public override string KernelName => _isFloat ? "ConvFloat.Conv2D" : _pointwise is not null ? _pointwise.Name :
         (_inShape.C == _filterShape.C ? "Conv2DInt8Reference" : "Conv2DInt8Reference(grouped)");
 
     public override long Macs => (long)_outShape.FlatSize * _filterShape.H * _filterShape.W * _filterShape.C;

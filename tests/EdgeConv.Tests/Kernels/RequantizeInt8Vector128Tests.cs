@@ -96,7 +96,7 @@ public class RequantizeInt8Vector128Tests
         }
     }
 
-    /// <summary>The whole epilogue (multiply, output offset with wrap-around, clamp) for 16, 8, 4 and 1 channels against the reference's.</summary>
+    /// <summary>The whole epilogue (multiply, output offset with wrap-around, clamp) for 16, 8, 4 and 1 channels, and 4 channels × 2 pixels (AVX2), against the reference's.</summary>
     [Fact]
     public void Requantize16_8_4_1_EqualReferenceEpilogue()
     {
@@ -131,6 +131,15 @@ public class RequantizeInt8Vector128Tests
                 Assert.Equal(Expected(24 + c), v4[c]);
             for (int c = 28; c < channels; c++)
                 Assert.Equal(Expected(c), requant.Requantize1(acc[c], c));
+            if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+                continue;
+            // Two pixels of channels 24..27: the second pixel's accumulators are acc[28..31].
+            var v4x2 = requant.Requantize4x2(Vector256.Create(V(acc, 24), V(acc, 28)), 24);
+            for (int c = 0; c < 4; c++)
+            {
+                Assert.Equal(Expected(24 + c), v4x2[c]);
+                Assert.Equal(Math.Clamp(unchecked(FixedPoint.MultiplyByQuantizedMultiplier(acc[28 + c], mult[24 + c], shifts[24 + c]) + outZp), min, max), v4x2[16 + c]);
+            }
         }
     }
 

@@ -25,15 +25,7 @@ internal sealed class BinaryElementwiseOperation : Operation
         var b = ctx.Input(1);
         var output = ctx.Output(0);
         _op = ctx.Op.Op;
-        foreach (var t in new[] { a, b, output })
-            if (t.Shape.Length > 4)
-                throw ctx.Error($"{t.Describe()} has rank {t.Shape.Length}; at most 4 is supported.");
-        _aShape = Shape4.FromDims(a.Shape);
-        _bShape = Shape4.FromDims(b.Shape);
-        _outShape = Shape4.FromDims(output.Shape);
-        var expected = ctx.Guard(() => Broadcast4D.OutputShape(_aShape, _bShape));
-        if (expected != _outShape)
-            throw ctx.Error($"output {output.Describe()} should have the broadcast shape {expected} of {a.Describe()} and {b.Describe()}.");
+        (_aShape, _bShape, _outShape) = BroadcastShapes.Check(ctx, a, b, output);
         _a = a.Index;
         _b = b.Index;
         _output = output.Index;

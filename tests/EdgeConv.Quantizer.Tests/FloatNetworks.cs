@@ -36,6 +36,61 @@ internal static class FloatNetworks
         return b.Build("float-classifier");
     }
 
+    /// <summary>
+    /// A decoder head shaped like M-LSD's: 8×8×3 → 3×3 conv (16) → LEAKY_RELU → two channel SLICEs,
+    /// bilinear and nearest 2× upsampling, RELU, SUB, a MAXIMUM/MINIMUM clamp, RELU6, LOGISTIC, and
+    /// the 3×3 max-pool NMS (EQUAL + CAST + MUL) on the heat map.
+    /// </summary>
+    public static ModelGraph Decoder(int seed)
+    {
+        var rng = new Random(seed);
+        var b = new GraphBuilder();
+        int x = b.AddTensor("input", ElementType.Float32, [1, 8, 8, 3]);
+        int c = Conv(b, rng, x, "conv", [16, 3, 3, 3], [1, 8, 8, 16], 1, FusedActivation.None, depthwise: false);
+        int leaky = Unary(b, BuiltinOp.LeakyRelu, c, "leaky", [1, 8, 8, 16], new OpOptions { Alpha = 0.1f });
+        int a = Slice(b, leaky, "slice_a", 0);
+        int d = Slice(b, leaky, "slice_b", 8);
+        int size = b.AddConstant("size", [2], [16, 16]);
+        int up = b.AddTensor("up_bilinear", ElementType.Float32, [1, 16, 16, 8]);
+        b.AddOp(BuiltinOp.ResizeBilinear, [a, size], [up], new OpOptions { HalfPixelCenters = true });
+        int upn = b.AddTensor("up_nearest", ElementType.Float32, [1, 16, 16, 8]);
+        b.AddOp(BuiltinOp.ResizeNearestNeighbor, [d, size], [upn]);
+        int relu = Unary(b, BuiltinOp.Relu, up, "relu", [1, 16, 16, 8]);
+        int diff = b.AddTensor("sub", ElementType.Float32, [1, 16, 16, 8]);
+        b.AddOp(BuiltinOp.Sub, [relu, upn], [diff]);
+        int max = b.AddTensor("clamp_lo", ElementType.Float32, [1, 16, 16, 8]);
+        b.AddOp(BuiltinOp.Maximum, [diff, b.AddConstant("lo", [], [-1.5f])], [max]);
+        int min = b.AddTensor("clamp_hi", ElementType.Float32, [1, 16, 16, 8]);
+        b.AddOp(BuiltinOp.Minimum, [max, b.AddConstant("hi", [], [3f])], [min]);
+        int relu6 = Unary(b, BuiltinOp.Relu6, min, "relu6", [1, 16, 16, 8]);
+        int heat = Unary(b, BuiltinOp.Logistic, relu6, "heat", [1, 16, 16, 8]);
+        int pooled = b.AddTensor("pooled", ElementType.Float32, [1, 16, 16, 8]);
+        b.AddOp(BuiltinOp.MaxPool2D, [heat], [pooled], new OpOptions { Padding = Padding.Same, FilterH = 3, FilterW = 3 });
+        int peak = b.AddTensor("peak", ElementType.Bool, [1, 16, 16, 8]);
+        b.AddOp(BuiltinOp.Equal, [pooled, heat], [peak]);
+        int mask = b.AddTensor("mask", ElementType.Float32, [1, 16, 16, 8]);
+        b.AddOp(BuiltinOp.Cast, [peak], [mask]);
+        int scores = b.AddTensor("scores", ElementType.Float32, [1, 16, 16, 8]);
+        b.AddOp(BuiltinOp.Mul, [heat, mask], [scores]);
+        b.SetInputs(x);
+        b.SetOutputs(scores, min);
+        return b.Build("float-decoder");
+    }
+
+    private static int Unary(GraphBuilder b, BuiltinOp op, int input, string name, int[] shape, OpOptions? options = null)
+    {
+        int y = b.AddTensor(name, ElementType.Float32, shape);
+        b.AddOp(op, [input], [y], options);
+        return y;
+    }
+
+    private static int Slice(GraphBuilder b, int input, string name, int firstChannel)
+    {
+        int y = b.AddTensor(name, ElementType.Float32, [1, 8, 8, 8]);
+        b.AddOp(BuiltinOp.Slice, [input, b.AddConstant(name + "/begin", [4], [0, 0, 0, firstChannel]), b.AddConstant(name + "/size", [4], [1, 8, 8, 8])], [y]);
+        return y;
+    }
+
     private static int Conv(GraphBuilder b, Random rng, int input, string name, int[] filterShape, int[] outShape, int stride,
         FusedActivation act, bool depthwise)
     {

@@ -169,4 +169,64 @@ public class QuantizerTests
         Assert.True(hi < 0.9 * s.Max && lo > 0.9 * s.Min, $"MSE range [{lo}, {hi}] vs extremes [{s.Min}, {s.Max}]");
         Assert.True(hi > 2 && lo < -2, $"MSE clipped too hard: [{lo}, {hi}]");
     }
+
+    [Fact]
+    public void DecoderOps_GetTfLitesInt8Rules_AndOnlyEqualAndCastStayFloat()
+    {
+        var graph = FloatNetworks.Decoder(seed: 4);
+        var floatModel = Model.FromGraph(graph);
+        var calibration = FloatNetworks.Samples(6, 40, 8 * 8 * 3).Select(s => new[] { s }).ToList();
+        var stats = Calibrator.Run(floatModel, calibration, withHistograms: false);
+        var int8Graph = GraphQuantizer.Quantize(graph, stats, new QuantizationOptions());
+        var int8Model = Model.Load(TfLiteModelWriter.Write(int8Graph), "decoder-int8");
+        foreach (var op in int8Model.Operations)
+        {
+            if (op.Op is "EQUAL" or "CAST" or "DEQUANTIZE")
+                Assert.DoesNotContain("Int8", op.Kernel);
+            else
+                Assert.DoesNotContain("Float", op.Kernel);
+        }
+        Assert.Equal(2, int8Model.Operations.Count(o => o.Op == "DEQUANTIZE")); // pooled and heat into EQUAL
+        Assert.Single(int8Model.Operations, o => o.Op == "QUANTIZE");            // the mask back into MUL
+
+        // Keep-input ops share their input's quantization; RELU, LEAKY_RELU and SUB have their own.
+        QuantizationInfo Q(string name) => int8Graph.Tensors.Single(t => t.Name == name && t.Type == ElementType.Int8).Quantization!;
+        foreach (var (input, output) in new[] { ("leaky", "slice_a"), ("slice_a", "up_bilinear"), ("slice_b", "up_nearest"),
+            ("sub", "clamp_lo"), ("clamp_lo", "clamp_hi"), ("clamp_hi", "relu6"), ("heat", "pooled") })
+        {
+            Assert.Equal(Q(input).Scale, Q(output).Scale);
+            Assert.Equal(Q(input).ZeroPoint, Q(output).ZeroPoint);
+        }
+        Assert.NotEqual(Q("up_bilinear").Scale, Q("relu").Scale);
+        Assert.Equal(-128, Q("relu").ZeroPoint); // RELU's range starts at 0
+
+        // The clamp output is continuous: int8 tracks float. The NMS mask is not: int8 noise moves
+        // near-equal neighbours and ties at 1/256 steps add peaks, so most float peaks stay peaks.
+        double worst = 1;
+        int peaks = 0, kept = 0;
+        var floatIt = new Interpreter(floatModel);
+        var int8It = new Interpreter(int8Model);
+        foreach (var x in FloatNetworks.Samples(7, 10, 8 * 8 * 3))
+        {
+            x.CopyTo(floatIt.Input<float>(0));
+            floatIt.Invoke();
+            var d = int8It.InputDetails(0);
+            for (int i = 0; i < x.Length; i++)
+                int8It.Input<sbyte>(0)[i] = (sbyte)QuantParams.Quantize(x[i], d.Scale, d.ZeroPoint, -128, 127);
+            int8It.Invoke();
+            var clamp = int8It.Output<sbyte>(1).ToArray().Select(v => int8It.OutputDetails(1).Dequantize(v)).ToArray();
+            worst = Math.Min(worst, Cosine(floatIt.Output<float>(1).ToArray(), clamp));
+            var floatScores = floatIt.Output<float>(0);
+            var int8Scores = int8It.Output<sbyte>(0);
+            int zero = int8It.OutputDetails(0).ZeroPoint;
+            for (int i = 0; i < floatScores.Length; i++)
+                if (floatScores[i] > 0.02f)
+                {
+                    peaks++;
+                    if (int8Scores[i] != zero) kept++;
+                }
+        }
+        Assert.True(worst > 0.99, $"worst clamp-output cosine {worst:F4}");
+        Assert.True(kept >= 0.8 * peaks, $"int8 kept {kept} of {peaks} float NMS peaks");
+    }
 }

@@ -47,8 +47,18 @@ public enum BuiltinOp
     Sub = 41,
     /// <summary>SQUEEZE.</summary>
     Squeeze = 43,
+    /// <summary>CAST.</summary>
+    Cast = 53,
+    /// <summary>MAXIMUM.</summary>
+    Maximum = 55,
+    /// <summary>MINIMUM.</summary>
+    Minimum = 57,
     /// <summary>PADV2.</summary>
     PadV2 = 60,
+    /// <summary>SLICE.</summary>
+    Slice = 65,
+    /// <summary>EQUAL.</summary>
+    Equal = 71,
     /// <summary>RESIZE_NEAREST_NEIGHBOR.</summary>
     ResizeNearestNeighbor = 97,
     /// <summary>LEAKY_RELU.</summary>
@@ -87,7 +97,12 @@ public static class BuiltinOpNames
         BuiltinOp.Mean => "MEAN",
         BuiltinOp.Sub => "SUB",
         BuiltinOp.Squeeze => "SQUEEZE",
+        BuiltinOp.Cast => "CAST",
+        BuiltinOp.Maximum => "MAXIMUM",
+        BuiltinOp.Minimum => "MINIMUM",
         BuiltinOp.PadV2 => "PADV2",
+        BuiltinOp.Slice => "SLICE",
+        BuiltinOp.Equal => "EQUAL",
         BuiltinOp.ResizeNearestNeighbor => "RESIZE_NEAREST_NEIGHBOR",
         BuiltinOp.LeakyRelu => "LEAKY_RELU",
         BuiltinOp.Quantize => "QUANTIZE",

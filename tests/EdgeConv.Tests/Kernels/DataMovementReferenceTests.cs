@@ -9,21 +9,49 @@ public class DataMovementReferenceTests
     [InlineData(1)]
     [InlineData(4)]
     public void Pad_PlacesInputAndFillsTheRest(int elementSize)
+        => AssertPadded([1, 2, 3, 2], [0, 1, 0, 1], [0, 2, 1, 0], elementSize);
+
+    /// <summary>
+    /// Random ranks 1–6, element sizes 1, 2, 3 and 4, pads of 0–2 on either side of each dimension, often
+    /// none on the trailing dimensions (so the copies join them into longer runs), now and then an empty dimension.
+    /// </summary>
+    [Fact]
+    public void Pad_RandomShapes_PlaceInputAndFillTheRest()
     {
-        int[] inDims = [1, 2, 3, 2], before = [0, 1, 0, 1], after = [0, 2, 1, 0];
+        var rng = new Random(61);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int rank = rng.Next(1, 7);
+            int[] inDims = new int[rank], before = new int[rank], after = new int[rank];
+            int unpaddedTail = rng.Next(rank + 1);
+            for (int d = 0; d < rank; d++)
+            {
+                inDims[d] = rng.Next(20) == 0 ? 0 : rng.Next(1, 5);
+                bool padded = d < rank - unpaddedTail;
+                before[d] = padded ? rng.Next(3) : 0;
+                after[d] = padded ? rng.Next(3) : 0;
+            }
+            AssertPadded(inDims, before, after, rng.Next(1, 5));
+        }
+    }
+
+    /// <summary>Pads a counting input and checks every output element by index arithmetic.</summary>
+    private static void AssertPadded(int[] inDims, int[] before, int[] after, int elementSize)
+    {
+        int rank = inDims.Length;
         int[] outDims = inDims.Select((d, i) => d + before[i] + after[i]).ToArray();
         int inCount = inDims.Aggregate(1, (a, b) => a * b), outCount = outDims.Aggregate(1, (a, b) => a * b);
-        var input = Enumerable.Range(0, inCount * elementSize).Select(i => (byte)(i + 1)).ToArray();
-        byte[] pad = Enumerable.Repeat((byte)0xEE, elementSize).ToArray();
+        var input = Enumerable.Range(0, inCount * elementSize).Select(i => (byte)(i % 251 + 1)).ToArray();
+        byte[] pad = Enumerable.Range(0, elementSize).Select(k => (byte)(0xEE - k)).ToArray();
         var output = new byte[outCount * elementSize];
         PadReference.Run(input, inDims, before, outDims, pad, output);
+        var idx = new int[rank];
         for (int o = 0; o < outCount; o++)
         {
             int rem = o, inIndex = 0, stride = 1;
             bool inside = true;
-            var idx = new int[4];
-            for (int d = 3; d >= 0; d--) { idx[d] = rem % outDims[d]; rem /= outDims[d]; }
-            for (int d = 3; d >= 0; d--)
+            for (int d = rank - 1; d >= 0; d--) { idx[d] = rem % outDims[d]; rem /= outDims[d]; }
+            for (int d = rank - 1; d >= 0; d--)
             {
                 int i = idx[d] - before[d];
                 if (i < 0 || i >= inDims[d]) inside = false;
@@ -31,7 +59,7 @@ public class DataMovementReferenceTests
                 stride *= inDims[d];
             }
             for (int k = 0; k < elementSize; k++)
-                Assert.Equal(inside ? input[inIndex * elementSize + k] : (byte)0xEE, output[o * elementSize + k]);
+                Assert.Equal(inside ? input[inIndex * elementSize + k] : pad[k], output[o * elementSize + k]);
         }
     }
 

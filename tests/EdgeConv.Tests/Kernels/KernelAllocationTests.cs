@@ -38,6 +38,10 @@ public class KernelAllocationTests
         var small = new Shape4(1, 2, 2, 8);
         var resized = new sbyte[small.FlatSize];
         var resizedF = new float[small.FlatSize];
+        var equal = EqualInt8Reference.Prepare(0.1f, 0, 0.2f, 1);
+        var bools = new bool[shape.FlatSize];
+        var sliced = new byte[small.FlatSize];
+        int[] sliceIn = [1, 3, 3, 8], sliceBegin = [0, 1, 1, 0], sliceOut = [1, 2, 2, 8];
 
         void RunAll()
         {
@@ -68,6 +72,13 @@ public class KernelAllocationTests
             SubFloat.Run(shape, f, bcast, fb, shape, f2, FusedActivation.ReluN1To1);
             ReluFloat.Relu(f, f2);
             LeakyReluFloat.Run(f, f2, 0.2f);
+            SliceReference.Run(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), sliceIn, sliceBegin, sliceOut, 1, sliced);
+            MaximumMinimumReference.Run(true, shape, a, bcast, b, shape, q);
+            MaximumMinimumFloat.Run(false, shape, f, bcast, fb, shape, f2);
+            EqualInt8Reference.Run(equal, shape, a, bcast, b, shape, bools);
+            EqualFloat.Run(shape, f, shape, f2, shape, bools);
+            CastReference.Run(ElementType.Int8, System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), ElementType.Float32,
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(f2.AsSpan()), a.Length);
         }
 
         RunAll(); // JIT and type initialisation happen here.

@@ -16,6 +16,8 @@ internal enum ConvKind
     Conv,
     /// <summary>DEPTHWISE_CONV_2D, against <see cref="DepthwiseConv2DInt8Reference"/>.</summary>
     Depthwise,
+    /// <summary>CONV_2D with any window, stride, dilation, padding and groups, against <see cref="Conv2DInt8Reference"/>.</summary>
+    GeneralConv,
 }
 
 /// <summary>
@@ -88,6 +90,21 @@ public class OptimizedKernelEquivalenceTests
                 new Random(c.InShape.FlatSize).NextBytes(scratch);   // whatever the previous op left there
                 return output => kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch);
             }),
+        new(nameof(ConvInt8Vector128), ConvKind.GeneralConv, () => Vector128.IsHardwareAccelerated,
+            c => ConvInt8Vector128.IsApplicable(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.OutShape),
+            c =>
+            {
+                var kernel = new ConvInt8Vector128(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.Bias, c.OutShape);
+                var scratch = new byte[ConvInt8Vector128.ScratchBytes(c.FilterShape, c.OutShape)];
+                new Random(c.InShape.FlatSize).NextBytes(scratch);   // whatever the previous op left there
+                int rows = c.OutShape.N * c.OutShape.H, split = rows / 3;
+                return output =>
+                {
+                    // Two row ranges, as two threads would run them.
+                    kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch, split, rows);
+                    kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch, 0, split);
+                };
+            }),
     ];
 
     /// <summary>One ISA inner product of <see cref="PointwiseConvInt8"/>, called directly where the CPU has it.</summary>
@@ -97,7 +114,13 @@ public class OptimizedKernelEquivalenceTests
             c =>
             {
                 var kernel = new PointwiseConvInt8(c.Q, c.Filter, c.FilterShape, c.Bias, isa);
-                return output => kernel.Run(c.Input, c.InShape, output, c.OutShape);
+                int rows = c.OutShape.N * c.OutShape.H, split = rows / 3;
+                return output =>
+                {
+                    // Two row ranges, as two threads would run them.
+                    kernel.Run(c.Input, c.InShape, output, c.OutShape, split, rows);
+                    kernel.Run(c.Input, c.InShape, output, c.OutShape, 0, split);
+                };
             },
             NeedsCpu: true);
 
@@ -110,12 +133,17 @@ public class OptimizedKernelEquivalenceTests
 
     private static readonly int[] DepthMultipliers = [1, 2, 8];
 
-    private static readonly FusedActivation[] Activations =
+    internal static readonly FusedActivation[] Activations =
         [FusedActivation.None, FusedActivation.Relu, FusedActivation.Relu6, FusedActivation.ReluN1To1];
 
     public static TheoryData<string> VariantNames() => [.. Variants.Select(v => v.Name)];
 
     public static TheoryData<string> DepthwiseVariantNames() => [.. Variants.Where(v => v.Kind == ConvKind.Depthwise).Select(v => v.Name)];
+
+    public static TheoryData<string> GeneralConvVariantNames() => [.. Variants.Where(v => v.Kind == ConvKind.GeneralConv).Select(v => v.Name)];
+
+    /// <summary>The variants that claim any window: depthwise and general conv.</summary>
+    public static TheoryData<string> WindowVariantNames() => [.. Variants.Where(v => v.Kind != ConvKind.Conv).Select(v => v.Name)];
 
     public static TheoryData<string, int> VariantsAndSeeds() =>
         [.. Variants.SelectMany(v => Enumerable.Range(0, 40).Select(seed => (v.Name, seed)))];
@@ -150,7 +178,9 @@ public class OptimizedKernelEquivalenceTests
             foreach (int cout in ChannelCounts)
             {
                 // Keep the big pairs to a few pixels so the ARM64 passes under qemu stay quick.
-                var c = RandomPointwise(rng, cin, cout, smallImage: cin * cout >= 8192);
+                var c = variant.Kind == ConvKind.GeneralConv
+                    ? RandomConv(rng, cin, cout, smallImage: cin * cout >= 2048)
+                    : RandomPointwise(rng, cin, cout, smallImage: cin * cout >= 8192);
                 AssertEqualsReference(variant, c, $"cin {cin} cout {cout}");
             }
     }
@@ -164,6 +194,11 @@ public class OptimizedKernelEquivalenceTests
         ConvCase c;
         if (variant.Kind == ConvKind.Depthwise)
             c = RandomDepthwise(rng, RandomTensors.Pick(rng, DepthwiseChannelCounts), RandomTensors.Pick(rng, DepthMultipliers));
+        else if (variant.Kind == ConvKind.GeneralConv)
+        {
+            int cin = RandomTensors.Pick(rng, ChannelCounts), cout = RandomTensors.Pick(rng, ChannelCounts);
+            c = RandomConv(rng, cin, cout, smallImage: cin * cout >= 2048);
+        }
         else
         {
             int cin = RandomTensors.Pick(rng, ChannelCounts), cout = RandomTensors.Pick(rng, ChannelCounts);
@@ -173,24 +208,27 @@ public class OptimizedKernelEquivalenceTests
     }
 
     /// <summary>
-    /// Depthwise: every filter size from 1×1 to 5×5 (and micro_speech's 10×8) with every stride and
-    /// dilation in 1–2, both paddings, 1 and 2 images; so the 3×3 path and the generic one, borders on
-    /// every side, and windows reaching past the image.
+    /// Depthwise and general conv: every filter size from 1×1 to 5×5, 7×7 (and micro_speech's 10×8) with
+    /// every stride and dilation in 1–2, both paddings, 1 and 2 images; so the 3×3 path and the generic one,
+    /// borders on every side, and windows reaching past the image.
     /// </summary>
     [Theory]
-    [MemberData(nameof(DepthwiseVariantNames))]
+    [MemberData(nameof(WindowVariantNames))]
     public void EveryWindow_EqualsReference(string name)
     {
         var variant = Variant(name);
         var rng = new Random(23);
-        var sizes = new (int H, int W)[] { (1, 1), (1, 3), (3, 1), (2, 2), (3, 3), (5, 5), (3, 5), (10, 8) };
+        var sizes = new (int H, int W)[] { (1, 1), (1, 3), (3, 1), (2, 2), (3, 3), (5, 5), (3, 5), (7, 7), (10, 8) };
         foreach (var (kh, kw) in sizes)
             foreach (int stride in new[] { 1, 2 })
                 foreach (int dilation in new[] { 1, 2 })
                     foreach (var padding in new[] { Padding.Same, Padding.Valid })
                     {
-                        int channels = RandomTensors.Pick(rng, 1, 7, 16, 24, 33);
-                        var c = RandomDepthwise(rng, channels, RandomTensors.Pick(rng, DepthMultipliers),
+                        int channels = RandomTensors.Pick(rng, 1, 3, 7, 16, 24, 33);
+                        var c = variant.Kind == ConvKind.GeneralConv
+                            ? RandomConv(rng, channels, RandomTensors.Pick(rng, 1, 4, 5, 8, 17, 32),
+                                kh: kh, kw: kw, stride: stride, dilation: dilation, padding: padding)
+                            : RandomDepthwise(rng, channels, RandomTensors.Pick(rng, DepthMultipliers),
                             kh: kh, kw: kw, stride: stride, dilation: dilation, padding: padding);
                         AssertEqualsReference(variant, c, $"{kh}x{kw} s{stride} d{dilation} {padding}");
                     }
@@ -230,6 +268,8 @@ public class OptimizedKernelEquivalenceTests
                             {
                                 var c = variant.Kind == ConvKind.Depthwise
                                     ? RandomDepthwise(rng, cin, RandomTensors.Pick(rng, DepthMultipliers), inZp: inZp, outZp: outZp, act: act)
+                                    : variant.Kind == ConvKind.GeneralConv
+                                    ? RandomConv(rng, cin, 5, smallImage: true, inZp: inZp, outZp: outZp, act: act)
                                     : RandomPointwise(rng, cin, 5, smallImage: true, inZp: inZp, outZp: outZp, act: act);
                                 int cout = c.OutShape.C;
                                 Array.Fill(c.Input, fill == 0 ? (sbyte)-128 : (sbyte)127);
@@ -253,6 +293,8 @@ public class OptimizedKernelEquivalenceTests
         var variant = Variant(name);
         var c = variant.Kind == ConvKind.Depthwise
             ? RandomDepthwise(new Random(3), 33, 2)
+            : variant.Kind == ConvKind.GeneralConv
+            ? RandomConv(new Random(3), 33, 19)
             : RandomPointwise(new Random(3), 33, 19, smallImage: false);
         var run = variant.Prepare(c);
         var output = new sbyte[c.OutShape.FlatSize];
@@ -260,6 +302,52 @@ public class OptimizedKernelEquivalenceTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         run(output);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>
+    /// MobileNetV2's stem (3 input channels, 3×3 stride 2, 32 outputs) on smaller images, SAME and VALID,
+    /// 1 and 2 images, every clamp; and grouped convs with 2, 3 and 4 groups.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GeneralConvVariantNames))]
+    public void StemAndGroupedShapes_EqualReference(string name)
+    {
+        var variant = Variant(name);
+        var rng = new Random(224);
+        foreach (var padding in new[] { Padding.Same, Padding.Valid })
+            foreach (int batches in new[] { 1, 2 })
+                foreach (var act in Activations)
+                {
+                    int size = rng.Next(9, 30);
+                    var c = RandomConv(rng, 3, 32, kh: 3, kw: 3, stride: 2, dilation: 1, padding: padding, act: act,
+                        image: new Shape4(batches, size, size + rng.Next(0, 3), 3), groups: 1);
+                    AssertEqualsReference(variant, c, $"stem {padding} batch {batches} {act}");
+                }
+        foreach (int groups in new[] { 2, 3, 4 })
+            foreach (int perGroupIn in new[] { 1, 3, 8, 17 })
+                foreach (int perGroupOut in new[] { 1, 4, 5, 16 })
+                {
+                    var c = RandomConv(rng, groups * perGroupIn, groups * perGroupOut, groups: groups);
+                    AssertEqualsReference(variant, c, $"groups {groups} {perGroupIn}->{perGroupOut} per group");
+                }
+    }
+
+    [Fact]
+    public void GeneralConv_IsApplicable_OnlyToSymmetricWeightsWithoutMinus128()
+    {
+        var c = RandomConv(new Random(4), 6, 4, groups: 2);
+        bool Applies(ConvCase x) => ConvInt8Vector128.IsApplicable(x.Geometry, x.Q, x.InShape, x.Filter, x.FilterShape, x.OutShape);
+        Assert.True(Applies(c));
+        Assert.False(Applies(c with { FilterShape = c.FilterShape with { C = 4 }, Filter = new sbyte[c.OutShape.C * c.FilterShape.H * c.FilterShape.W * 4] }));  // 4 does not divide 6
+        Assert.False(Applies(RandomConv(new Random(4), 6, 4, filterOffset: 1)));
+        var withMinus128 = (sbyte[])c.Filter.Clone();
+        withMinus128[1] = sbyte.MinValue;
+        Assert.False(Applies(c with { Filter = withMinus128 }));
+        Assert.Throws<ArgumentException>(() =>
+            new ConvInt8Vector128(c.Geometry, c.Q, c.InShape, withMinus128, c.FilterShape, c.Bias, c.OutShape));
+        var kernel = new ConvInt8Vector128(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.Bias, c.OutShape);
+        Assert.Throws<ArgumentException>(() => kernel.Run(c.Input, c.InShape, new sbyte[c.OutShape.FlatSize], c.OutShape,
+            new byte[ConvInt8Vector128.ScratchBytes(c.FilterShape, c.OutShape) - 1]));
     }
 
     [Fact]
@@ -316,20 +404,27 @@ public class OptimizedKernelEquivalenceTests
         Assert.True(model.ArenaBytes >= model.ScratchBytes);
     }
 
-    /// <summary>The interpreter runs person_detect's 1×1 convs on the optimized kernel where Vector128 is accelerated (and on the reference elsewhere).</summary>
-    [Fact]
-    public void Interpreter_ChoosesPointwiseKernel_ForPersonDetects1x1Convs()
+    /// <summary>
+    /// The interpreter runs the 1×1 convs of person_detect and MobileNetV2 on the pointwise kernel and the
+    /// others (MobileNetV2's 3×3 stem) on the general one where Vector128 is accelerated, and all on the reference elsewhere.
+    /// </summary>
+    [Theory]
+    [InlineData("person_detect.tflite")]
+    [InlineData("mobilenet_v2_quantized_1x3x224x224.tflite")]
+    public void Interpreter_ChoosesPointwiseKernel_For1x1Convs_AndGeneralKernel_ForOthers(string file)
     {
-        var model = Model.Load(SharedFiles.Require("models", "person_detect.tflite"));
+        var model = Model.Load(SharedFiles.Require("models", file));
         string expected = Vector128.IsHardwareAccelerated ? $"{nameof(PointwiseConvInt8)}({PointwiseConvInt8.Best})" : nameof(Conv2DInt8Reference);
+        string general = Vector128.IsHardwareAccelerated ? nameof(ConvInt8Vector128) : nameof(Conv2DInt8Reference);
         var pointwise = model.Operations
             .Where(o => o.Op == "CONV_2D")
             .Where(o => model.Graph.Tensors[o.Inputs[1]].Shape is [_, 1, 1, _])
             .ToList();
         Assert.NotEmpty(pointwise);
         Assert.All(pointwise, o => Assert.Equal(expected, o.Kernel));
-        Assert.All(model.Operations.Where(o => o.Op == "CONV_2D").Except(pointwise),
-            o => Assert.StartsWith(nameof(Conv2DInt8Reference), o.Kernel, StringComparison.Ordinal));
+        var others = model.Operations.Where(o => o.Op == "CONV_2D").Except(pointwise).ToList();   // none in person_detect
+        Assert.All(others, o => Assert.StartsWith(general, o.Kernel, StringComparison.Ordinal));
+        Assert.Equal(Vector128.IsHardwareAccelerated, model.ScratchBytes > 0);
     }
 
     /// <summary>
@@ -353,20 +448,43 @@ public class OptimizedKernelEquivalenceTests
         var inShape = image ?? new Shape4(rng.Next(1, 3), effH + rng.Next(0, extra + 1), effW + rng.Next(0, extra + 1), channels);
         var g = ConvGeometry.Create(pad, sh, sw, dh, dw, inShape.H, inShape.W, fh, fw, out int outH, out int outW);
         var filterShape = new Shape4(1, fh, fw, depth);
-        var filter = RandomTensors.Int8(rng, filterShape.FlatSize, -127, 127);
-        filter[rng.Next(filter.Length)] = 127;
-        filter[rng.Next(filter.Length)] = -127;
-        var fScales = new float[depth];
-        for (int oc = 0; oc < depth; oc++)
-            fScales[oc] = rng.Next(8) == 0 ? QuantTestHelpers.Scale(rng, 1f, 4f) : QuantTestHelpers.Scale(rng, 2e-3f, 3e-2f) / MathF.Sqrt(fh * fw);
-        if (rng.Next(2) == 0)
-            Array.Fill(fScales, fScales[0]);   // per-tensor
-        float scale = QuantTestHelpers.Scale(rng, 0.01f, 0.2f);
-        int zIn = inZp ?? QuantTestHelpers.ZeroPoint(rng), zOut = outZp ?? QuantTestHelpers.ZeroPoint(rng);
-        var q = ConvReferenceToleranceTests.Requant(scale, zIn, fScales, scale, zOut, act ?? RandomTensors.Pick(rng, Activations), filterOffset);
-        int[] bias = rng.Next(3) == 0 ? [] : RandomTensors.Int32(rng, depth, -60000, 60000);
+        var (filter, q, bias) = RandomLayer(rng, filterShape.FlatSize, depth, 2e-3f, fh * fw, inZp, outZp, act, filterOffset);
         return new ConvCase(g, q, inShape, RandomTensors.Int8(rng, inShape.FlatSize), filterShape, filter, bias,
             new Shape4(inShape.N, outH, outW, depth), multiplier);
+    }
+
+    /// <summary>
+    /// A random CONV_2D problem: filter 1×1 to 7×7 (mostly 3×3), stride, dilation 1–2, SAME or VALID, batch
+    /// 1–2, an image at least as large as the window (with <paramref name="smallImage"/>: one image the size
+    /// of an undilated window of at most 3×3), now and then 2 or
+    /// 3 groups (when they divide both depths; <paramref name="groups"/> above 0 fixes the count), weights in
+    /// [-127, 127] with ±127 present, per-channel or per-tensor multipliers (some above 1), bias present or
+    /// absent, any fused activation. Arguments given fix the corresponding choice.
+    /// </summary>
+    private static ConvCase RandomConv(Random rng, int cin, int cout, bool smallImage = false,
+        int? inZp = null, int? outZp = null, FusedActivation? act = null, int filterOffset = 0,
+        int? kh = null, int? kw = null, int? stride = null, int? dilation = null, Padding? padding = null, Shape4? image = null,
+        int groups = 0)
+    {
+        // A small image also keeps the window at most 3×3, undilated: a few outputs of a large depth.
+        int fh = kh ?? (smallImage ? RandomTensors.Pick(rng, 1, 3) : RandomTensors.Pick(rng, 1, 2, 3, 3, 3, 3, 5, 7));
+        int fw = kw ?? (rng.Next(4) == 0 ? RandomTensors.Pick(rng, 1, 3) : fh);
+        int sh = stride ?? rng.Next(1, 3), sw = stride ?? rng.Next(1, 3);
+        int dh = dilation ?? (smallImage ? 1 : rng.Next(1, 3)), dw = dilation ?? (smallImage ? 1 : rng.Next(1, 3));
+        var pad = padding ?? RandomTensors.Pick(rng, Padding.Same, Padding.Valid);
+        if (groups == 0)
+        {
+            int g = RandomTensors.Pick(rng, 2, 3);
+            groups = rng.Next(4) == 0 && cin % g == 0 && cout % g == 0 ? g : 1;
+        }
+        int effH = (fh - 1) * dh + 1, effW = (fw - 1) * dw + 1;
+        int extra = smallImage ? 0 : 4;
+        var inShape = image ?? new Shape4(smallImage ? 1 : rng.Next(1, 3), effH + rng.Next(0, extra + 1), effW + rng.Next(0, extra + 1), cin);
+        var g2 = ConvGeometry.Create(pad, sh, sw, dh, dw, inShape.H, inShape.W, fh, fw, out int outH, out int outW);
+        var filterShape = new Shape4(cout, fh, fw, cin / groups);
+        var (filter, q, bias) = RandomLayer(rng, filterShape.FlatSize, cout, 2e-4f, fh * fw * filterShape.C, inZp, outZp, act, filterOffset);
+        return new ConvCase(g2, q, inShape, RandomTensors.Int8(rng, inShape.FlatSize), filterShape, filter, bias,
+            new Shape4(inShape.N, outH, outW, cout));
     }
 
     private static void AssertEqualsReference(ConvKernelVariant variant, ConvCase c, string context)
@@ -377,6 +495,31 @@ public class OptimizedKernelEquivalenceTests
         variant.Prepare(c)(actual);
         int diff = Enumerable.Range(0, expected.Length).FirstOrDefault(i => expected[i] != actual[i], -1);
         Assert.True(diff < 0, $"{variant.Name} {context}: {c}: element {diff} is {(diff < 0 ? 0 : actual[diff])}, reference {(diff < 0 ? 0 : expected[diff])}");
+    }
+
+    /// <summary>
+    /// Random weights, requantization and bias of a conv-like layer with <paramref name="channels"/> output channels:
+    /// weights in [-127, 127] with ±127 present; output scale = input scale, so each filter scale is the effective
+    /// multiplier: mostly in [<paramref name="minScale"/>, 0.03]/√<paramref name="fanIn"/> (outputs inside int8, so
+    /// the comparison is not of clamps), one in 8 above 1; per-channel or per-tensor; bias present or absent; any
+    /// fused activation unless fixed.
+    /// </summary>
+    internal static (sbyte[] Filter, RequantParams Q, int[] Bias) RandomLayer(Random rng, int filterSize, int channels,
+        float minScale, int fanIn, int? inZp, int? outZp, FusedActivation? act, int filterOffset)
+    {
+        var filter = RandomTensors.Int8(rng, filterSize, -127, 127);
+        filter[rng.Next(filter.Length)] = 127;
+        filter[rng.Next(filter.Length)] = -127;
+        var fScales = new float[channels];
+        for (int oc = 0; oc < channels; oc++)
+            fScales[oc] = rng.Next(8) == 0 ? QuantTestHelpers.Scale(rng, 1f, 4f) : QuantTestHelpers.Scale(rng, minScale, 3e-2f) / MathF.Sqrt(fanIn);
+        if (rng.Next(2) == 0)
+            Array.Fill(fScales, fScales[0]);   // per-tensor
+        float scale = QuantTestHelpers.Scale(rng, 0.01f, 0.2f);
+        int zIn = inZp ?? QuantTestHelpers.ZeroPoint(rng), zOut = outZp ?? QuantTestHelpers.ZeroPoint(rng);
+        var q = ConvReferenceToleranceTests.Requant(scale, zIn, fScales, scale, zOut, act ?? RandomTensors.Pick(rng, Activations), filterOffset);
+        int[] bias = rng.Next(3) == 0 ? [] : RandomTensors.Int32(rng, channels, -60000, 60000);
+        return (filter, q, bias);
     }
 
     /// <summary>
@@ -391,20 +534,7 @@ public class OptimizedKernelEquivalenceTests
             ? new Shape4(1, rng.Next(1, 4), rng.Next(1, 4), cin)
             : new Shape4(rng.Next(1, 3), rng.Next(1, 8), rng.Next(1, 10), cin);
         var filterShape = new Shape4(cout, 1, 1, cin);
-        var filter = RandomTensors.Int8(rng, filterShape.FlatSize, -127, 127);
-        filter[rng.Next(filter.Length)] = 127;
-        filter[rng.Next(filter.Length)] = -127;
-        // Output scale = input scale, so each filter scale is the effective multiplier: mostly ones that
-        // keep outputs inside int8 (so the comparison is not of clamps), a few above 1.
-        var fScales = new float[cout];
-        for (int oc = 0; oc < cout; oc++)
-            fScales[oc] = rng.Next(8) == 0 ? QuantTestHelpers.Scale(rng, 1f, 4f) : QuantTestHelpers.Scale(rng, 2e-4f, 3e-2f) / MathF.Sqrt(cin);
-        if (rng.Next(2) == 0)
-            Array.Fill(fScales, fScales[0]);   // per-tensor
-        float scale = QuantTestHelpers.Scale(rng, 0.01f, 0.2f);
-        int zIn = inZp ?? QuantTestHelpers.ZeroPoint(rng), zOut = outZp ?? QuantTestHelpers.ZeroPoint(rng);
-        var q = ConvReferenceToleranceTests.Requant(scale, zIn, fScales, scale, zOut, act ?? RandomTensors.Pick(rng, Activations), filterOffset);
-        int[] bias = rng.Next(3) == 0 ? [] : RandomTensors.Int32(rng, cout, -60000, 60000);
+        var (filter, q, bias) = RandomLayer(rng, filterShape.FlatSize, cout, 2e-4f, cin, inZp, outZp, act, filterOffset);
         var g = new ConvGeometry(1, 1, rng.Next(1, 3), rng.Next(1, 3), 0, 0);
         return new ConvCase(g, q, inShape, RandomTensors.Int8(rng, inShape.FlatSize), filterShape, filter, bias, inShape with { C = cout });
     }

@@ -12,7 +12,7 @@ internal sealed partial class ImportSession
         var x = In(n, 0);
         ExpectFloat(n, x);
         if (!TryFuseActivation(n, x, FusedActivation.Relu))
-            ImportUnary(n, TfLiteOpCodes.Relu);
+            ImportUnary(n, BuiltinOp.Relu);
     }
 
     private void ImportClip(OnnxNode n)
@@ -40,7 +40,7 @@ internal sealed partial class ImportSession
         if (act is { } a)
         {
             if (!TryFuseActivation(n, x, a))
-                ImportUnary(n, a switch { FusedActivation.Relu => TfLiteOpCodes.Relu, FusedActivation.Relu6 => TfLiteOpCodes.Relu6, _ => TfLiteOpCodes.ReluN1To1 });
+                ImportUnary(n, a switch { FusedActivation.Relu => BuiltinOp.Relu, FusedActivation.Relu6 => BuiltinOp.Relu6, _ => BuiltinOp.ReluN1To1 });
             return;
         }
         if (double.IsNegativeInfinity(min) && double.IsPositiveInfinity(max))
@@ -52,9 +52,9 @@ internal sealed partial class ImportSession
         // A general clamp: MAXIMUM then MINIMUM with scalar constants.
         var v = x;
         if (!double.IsNegativeInfinity(min))
-            v = EmitBinaryConst(n, TfLiteOpCodes.Maximum, v, HostTensor.Scalar(min), double.IsPositiveInfinity(max) ? n.Outputs[0] : n.Outputs[0] + "/max");
+            v = EmitBinaryConst(n, BuiltinOp.Maximum, v, HostTensor.Scalar(min), double.IsPositiveInfinity(max) ? n.Outputs[0] : n.Outputs[0] + "/max");
         if (!double.IsPositiveInfinity(max))
-            v = EmitBinaryConst(n, TfLiteOpCodes.Minimum, v, HostTensor.Scalar(max), n.Outputs[0]);
+            v = EmitBinaryConst(n, BuiltinOp.Minimum, v, HostTensor.Scalar(max), n.Outputs[0]);
         _values[n.Outputs[0]] = v;
     }
 
@@ -62,7 +62,7 @@ internal sealed partial class ImportSession
     {
         var x = In(n, 0);
         ExpectFloat(n, x);
-        ImportUnary(n, TfLiteOpCodes.LeakyRelu, new OpOptions { Alpha = Float(n, "alpha", 0.01f) });
+        ImportUnary(n, BuiltinOp.LeakyRelu, new OpOptions { Alpha = Float(n, "alpha", 0.01f) });
     }
 
     /// <summary>An op with one input and one output of the same shape and layout.</summary>
@@ -110,7 +110,7 @@ internal sealed partial class ImportSession
                     var negated = EmitBinaryConst(n, BuiltinOp.Mul, b, HostTensor.Scalar(-1), output + "/negated");
                     _values[output] = EmitBinaryConst(n, BuiltinOp.Add, negated, sa, output);
                 }
-                else EmitBinary(n, TfLiteOpCodes.Sub, a, b);
+                else EmitBinary(n, BuiltinOp.Sub, a, b);
                 break;
             default: // Div
                 if (b.Constant is not { } db)
@@ -185,7 +185,7 @@ internal sealed partial class ImportSession
         if (!a.Shape.AsSpan().SequenceEqual(b.Shape))
             throw Unsupported(n, "Equal with broadcasting.");
         int bt = EnsureLayout(b, a.Layout, n.Describe());
-        Emit(n, TfLiteOpCodes.Equal, [a.Tensor, bt], n.Outputs[0], a.Shape, a.Layout, type: ElementType.Bool);
+        Emit(n, BuiltinOp.Equal, [a.Tensor, bt], n.Outputs[0], a.Shape, a.Layout, type: ElementType.Bool);
     }
 
     private void ImportCast(OnnxNode n)
@@ -200,6 +200,6 @@ internal sealed partial class ImportSession
             _notes.Add(new ImportNote("dropped", n.Describe(), "Cast float to float"));
             return;
         }
-        Emit(n, TfLiteOpCodes.Cast, [x.Tensor], n.Outputs[0], x.Shape, x.Layout);
+        Emit(n, BuiltinOp.Cast, [x.Tensor], n.Outputs[0], x.Shape, x.Layout);
     }
 }

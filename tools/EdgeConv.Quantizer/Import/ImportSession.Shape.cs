@@ -172,7 +172,7 @@ internal sealed partial class ImportSession
     {
         var pb = Layouts.Apply(begin, x.Layout);
         var ps = Layouts.Apply(size, x.Layout);
-        Emit(n, TfLiteOpCodes.Slice, [x.Tensor, IntTensor(output + "/begin", pb), IntTensor(output + "/size", ps)], output, size, x.Layout);
+        Emit(n, BuiltinOp.Slice, [x.Tensor, IntTensor(output + "/begin", pb), IntTensor(output + "/size", ps)], output, size, x.Layout);
     }
 
     private void ImportSplit(OnnxNode n)
@@ -234,11 +234,11 @@ internal sealed partial class ImportSession
         switch (mode)
         {
             case "nearest":
-                op = TfLiteOpCodes.ResizeNearestNeighbor;
+                op = BuiltinOp.ResizeNearestNeighbor;
                 (align, half) = NearestEquivalent(n, transform, nearestMode, x.Shape[2], sizes[2], x.Shape[3], sizes[3]);
                 break;
             case "linear" or "bilinear":
-                op = TfLiteOpCodes.ResizeBilinear;
+                op = BuiltinOp.ResizeBilinear;
                 (align, half) = transform switch
                 {
                     "align_corners" => (true, false),

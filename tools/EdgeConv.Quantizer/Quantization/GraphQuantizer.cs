@@ -9,7 +9,9 @@ namespace EdgeConv.Quantizer.Quantization;
 /// Rewrites a float graph as TFLite's full-integer int8 graph: symmetric per-channel int8 weights,
 /// int32 biases at s_in·s_w, asymmetric int8 activations from calibration, the fixed output
 /// quantization TFLite requires (softmax, logistic), shared quantization where TFLite requires it
-/// (pooling, reshape, pad, transpose, concatenation), and float islands for excluded ops.
+/// (pooling, reshape, pad, transpose, slice, resize, RELU6, maximum/minimum, concatenation), and
+/// float islands (QUANTIZE/DEQUANTIZE around them) for excluded ops and ops without an int8 rule
+/// (EQUAL, CAST).
 /// </summary>
 public sealed class GraphQuantizer
 {
@@ -152,8 +154,13 @@ public sealed class GraphQuantizer
             case BuiltinOp.Pad:
             case BuiltinOp.PadV2:
             case BuiltinOp.Transpose:
+            case BuiltinOp.Slice:
+            case BuiltinOp.ResizeNearestNeighbor:
+            case BuiltinOp.ResizeBilinear:
+            case BuiltinOp.Relu6:
             {
-                // TFLite requires these to keep their input's quantization.
+                // TFLite requires these to keep their input's quantization (RELU6 and the resizes as
+                // TFLite Micro's int8 kernels assume; RELU6's own clamp then narrows nothing it needs).
                 int input = AsInt8(op.Inputs[0]);
                 var q = _b.Tensor(input).Quantization!;
                 var rest = op.Inputs.Skip(1).Select(i => i < 0 ? -1 : PassThroughConstant(i, q));
@@ -176,17 +183,37 @@ public sealed class GraphQuantizer
                 _b.AddOp(op.Op, aligned, [NewInt8Output(output, s, z)], op.Options);
                 return;
             }
+            case BuiltinOp.Maximum:
+            case BuiltinOp.Minimum:
+            {
+                // The int8 kernel compares raw values: both inputs and the output share input 0's
+                // quantization (a clamp bound is quantized into it; a computed input is requantized).
+                int first = AsInt8(op.Inputs[0]);
+                var q = _b.Tensor(first).Quantization!;
+                int second = T(op.Inputs[1]).IsConstant
+                    ? PassThroughConstant(op.Inputs[1], q)
+                    : Requantize(AsInt8(op.Inputs[1]), q.Scale, q.ZeroPoint);
+                _b.AddOp(op.Op, [first, second], [NewInt8Output(output, q.Scale, q.ZeroPoint)], op.Options);
+                return;
+            }
             case BuiltinOp.Softmax:
             case BuiltinOp.Logistic:
                 _b.AddOp(op.Op, [AsInt8(op.Inputs[0])], [NewInt8Output(output, 1f / 256f, -128)], op.Options);
                 return;
             case BuiltinOp.Add:
+            case BuiltinOp.Sub:
             case BuiltinOp.Mul:
             case BuiltinOp.HardSwish:
             case BuiltinOp.Mean:
+            case BuiltinOp.Relu:
+            case BuiltinOp.ReluN1To1:
+            case BuiltinOp.LeakyRelu:
             {
+                // Ops that rescale: the output gets its own calibrated range (RELU and RELU_N1_TO_1
+                // narrowed to their bounds).
                 var ins = op.Inputs.Select(i => i >= 0 && T(i).Type != ElementType.Float32 ? CopyConstant(i) : AsInt8(i)).ToArray();
-                var (s, z) = RangeQuant(output, act);
+                var bound = op.Op switch { BuiltinOp.Relu => FusedActivation.Relu, BuiltinOp.ReluN1To1 => FusedActivation.ReluN1To1, _ => act };
+                var (s, z) = RangeQuant(output, bound);
                 _b.AddOp(op.Op, ins, [NewInt8Output(output, s, z)], op.Options);
                 return;
             }

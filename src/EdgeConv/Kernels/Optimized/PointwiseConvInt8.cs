@@ -240,7 +240,7 @@ public sealed class PointwiseConvInt8
 
     /// <summary>Σk (x[k] + <paramref name="xOffset"/>)·f[k] over [from, to), f being int8 or int16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int ScalarDot<T>(ref sbyte x, ref T f, int from, int to, int xOffset) where T : unmanaged
+    private static int ScalarDot<T>(ref sbyte x, ref T f, int from, int to, int xOffset) where T : unmanaged
     {
         int acc = 0;
         for (int k = from; k < to; k++)

@@ -20,6 +20,14 @@ public static class Broadcast4D
         Shape4 input2Shape, ReadOnlySpan<T> input2,
         Shape4 outputShape, Span<T> output)
         where TOp : struct, IBinaryElementOp<T>
+        => Combine<T, T, TOp>(op, input1Shape, input1, input2Shape, input2, outputShape, output);
+
+    /// <summary>The same loop for ops whose output element type differs from the inputs' (EQUAL: BOOL).</summary>
+    public static void Combine<TIn, TOut, TOp>(TOp op,
+        Shape4 input1Shape, ReadOnlySpan<TIn> input1,
+        Shape4 input2Shape, ReadOnlySpan<TIn> input2,
+        Shape4 outputShape, Span<TOut> output)
+        where TOp : struct, IBinaryElementOp<TIn, TOut>
     {
         CheckLength(input1.Length, input1Shape, nameof(input1));
         CheckLength(input2.Length, input2Shape, nameof(input2));
@@ -86,9 +94,12 @@ public static class Broadcast4D
     }
 }
 
-/// <summary>One element of a broadcasting binary op (ADD, MUL, int8 or float).</summary>
-public interface IBinaryElementOp<T>
+/// <summary>One element of a broadcasting binary op whose result type may differ (EQUAL: two values, a BOOL).</summary>
+public interface IBinaryElementOp<TIn, TOut>
 {
     /// <summary>Combines one element of each input.</summary>
-    T Apply(T a, T b);
+    TOut Apply(TIn a, TIn b);
 }
+
+/// <summary>One element of a broadcasting binary op (ADD, MUL, MAXIMUM, int8 or float).</summary>
+public interface IBinaryElementOp<T> : IBinaryElementOp<T, T>;

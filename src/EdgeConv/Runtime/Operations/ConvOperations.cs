@@ -41,6 +41,7 @@ internal sealed class Conv2DOperation : Operation, IRowParallel
     private readonly float _actMin, _actMax;
     private readonly bool _isFloat;
     private readonly PointwiseConvInt8? _pointwise;
+    private readonly ConvInt8Vector128? _general;
 
     public Conv2DOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -72,14 +73,18 @@ internal sealed class Conv2DOperation : Operation, IRowParallel
         if (!_isFloat && Vector128.IsHardwareAccelerated)
         {
             var weights = MemoryMarshal.Cast<byte, sbyte>(ctx.Graph.ConstantBytes(filter));
+            var bias = _bias >= 0 ? MemoryMarshal.Cast<byte, int>(ctx.Graph.ConstantBytes(ctx.Graph.Tensors[_bias])) : default;
             if (PointwiseConvInt8.IsApplicable(_geometry, _requant!, _inShape, weights, _filterShape, _outShape))
-                _pointwise = new PointwiseConvInt8(_requant!, weights, _filterShape,
-                    _bias >= 0 ? MemoryMarshal.Cast<byte, int>(ctx.Graph.ConstantBytes(ctx.Graph.Tensors[_bias])) : default);
+                _pointwise = new PointwiseConvInt8(_requant!, weights, _filterShape, bias);
+            else if (ConvInt8Vector128.IsApplicable(_geometry, _requant!, _inShape, weights, _filterShape, _outShape))
+                _general = new ConvInt8Vector128(_geometry, _requant!, _inShape, weights, _filterShape, bias, _outShape);
         }
     }
 
+    public override int ScratchBytes => _general is not null ? ConvInt8Vector128.ScratchBytes(_filterShape, _outShape) : 0;
+
     public override string KernelName => _isFloat ? "ConvFloat.Conv2D" : _pointwise is not null ? _pointwise.Name :
-        (_inShape.C == _filterShape.C ? "Conv2DInt8Reference" : "Conv2DInt8Reference(grouped)");
+        (_general is not null ? nameof(ConvInt8Vector128) : "Conv2DInt8Reference") + (_inShape.C == _filterShape.C ? "" : "(grouped)");
 
     public override long Macs => (long)_outShape.FlatSize * _filterShape.H * _filterShape.W * _filterShape.C;
 
@@ -108,6 +113,11 @@ internal sealed class Conv2DOperation : Operation, IRowParallel
         if (_pointwise is not null)
         {
             _pointwise.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, start, end);
+            return;
+        }
+        if (_general is not null)
+        {
+            _general.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, scratch, start, end);
             return;
         }
         Conv2DInt8Reference.Run(_geometry, _requant!, m.Read<sbyte>(_input), _inShape,

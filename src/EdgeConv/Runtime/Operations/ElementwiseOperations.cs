@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using EdgeConv.Graph;
 using EdgeConv.Kernels.Float;
+using EdgeConv.Kernels.Optimized;
 using EdgeConv.Kernels.Reference;
 using EdgeConv.Quantization;
 
@@ -14,6 +16,7 @@ internal sealed class BinaryElementwiseOperation : Operation
     private readonly MulInt8Params _mul;
     private readonly bool _isFloat;
     private readonly BuiltinOp _op;
+    private readonly AddInt8Vector128? _addVector;   // same-shape int8 ADD/SUB where Vector128 is accelerated
 
     public BinaryElementwiseOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -22,15 +25,7 @@ internal sealed class BinaryElementwiseOperation : Operation
         var b = ctx.Input(1);
         var output = ctx.Output(0);
         _op = ctx.Op.Op;
-        foreach (var t in new[] { a, b, output })
-            if (t.Shape.Length > 4)
-                throw ctx.Error($"{t.Describe()} has rank {t.Shape.Length}; at most 4 is supported.");
-        _aShape = Shape4.FromDims(a.Shape);
-        _bShape = Shape4.FromDims(b.Shape);
-        _outShape = Shape4.FromDims(output.Shape);
-        var expected = ctx.Guard(() => Broadcast4D.OutputShape(_aShape, _bShape));
-        if (expected != _outShape)
-            throw ctx.Error($"output {output.Describe()} should have the broadcast shape {expected} of {a.Describe()} and {b.Describe()}.");
+        (_aShape, _bShape, _outShape) = BroadcastShapes.Check(ctx, a, b, output);
         _a = a.Index;
         _b = b.Index;
         _output = output.Index;
@@ -53,10 +48,12 @@ internal sealed class BinaryElementwiseOperation : Operation
             case BuiltinOp.Sub: _addOrSub = ctx.Guard(() => SubInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act)); break;
             default: _mul = ctx.Guard(() => MulInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act)); break;
         }
+        if (_op != BuiltinOp.Mul && _aShape == _bShape && Vector128.IsHardwareAccelerated && AddInt8Vector128.IsApplicable(_addOrSub))
+            _addVector = new AddInt8Vector128(_addOrSub, subtract: _op == BuiltinOp.Sub);
     }
 
     public override string KernelName => _op switch { BuiltinOp.Add => "Add", BuiltinOp.Sub => "Sub", _ => "Mul" }
-        + (_isFloat ? "Float" : "Int8Reference") + (_aShape == _bShape ? "" : "(broadcast)");
+        + (_isFloat ? "Float" : _addVector is not null ? "Int8Vector128" : "Int8Reference") + (_aShape == _bShape ? "" : "(broadcast)");
 
     public override string Describe() => Info.Options.Activation.ToString();
 
@@ -70,6 +67,11 @@ internal sealed class BinaryElementwiseOperation : Operation
         var a = m.Read<sbyte>(_a);
         var b = m.Read<sbyte>(_b);
         var o = m.Write<sbyte>(_output);
+        if (_addVector is not null)
+        {
+            _addVector.Run(a, b, o);
+            return;
+        }
         switch (_op)
         {
             case BuiltinOp.Add: AddInt8Reference.Run(_addOrSub, _aShape, a, _bShape, b, _outShape, o); break;

@@ -1,6 +1,9 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using EdgeConv.Graph;
 using EdgeConv.Kernels;
 using EdgeConv.Kernels.Float;
+using EdgeConv.Kernels.Optimized;
 using EdgeConv.Kernels.Reference;
 
 namespace EdgeConv.Runtime.Operations;
@@ -12,6 +15,7 @@ internal sealed class FullyConnectedOperation : Operation
     private readonly RequantParams? _requant;
     private readonly float _actMin, _actMax;
     private readonly bool _isFloat;
+    private readonly FullyConnectedInt8Vector128? _optimized;
 
     public FullyConnectedOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -36,9 +40,17 @@ internal sealed class FullyConnectedOperation : Operation
         _output = output.Index;
         var p = ctx.ConvLike(input, filter, output, _units, 0);
         (_isFloat, _bias, _requant, _actMin, _actMax) = (p.IsFloat, p.Bias, p.Requant, p.FloatMin, p.FloatMax);
+        if (!_isFloat && Vector128.IsHardwareAccelerated)
+        {
+            var weights = MemoryMarshal.Cast<byte, sbyte>(ctx.Graph.ConstantBytes(filter));
+            if (FullyConnectedInt8Vector128.IsApplicable(_requant!, weights, _units, _depth))
+                _optimized = new FullyConnectedInt8Vector128(_requant!, weights, _units, _depth,
+                    _bias >= 0 ? MemoryMarshal.Cast<byte, int>(ctx.Graph.ConstantBytes(ctx.Graph.Tensors[_bias])) : default);
+        }
     }
 
-    public override string KernelName => _isFloat ? "ConvFloat.FullyConnected" : "FullyConnectedInt8Reference";
+    public override string KernelName => _isFloat ? "ConvFloat.FullyConnected" :
+        _optimized is not null ? nameof(FullyConnectedInt8Vector128) : "FullyConnectedInt8Reference";
 
     public override long Macs => (long)_batches * _units * _depth;
 
@@ -52,6 +64,11 @@ internal sealed class FullyConnectedOperation : Operation
         {
             ConvFloat.FullyConnected(_actMin, _actMax, _batches, _depth, _units, m.Read<float>(_input),
                 m.Read<float>(_filter), _bias >= 0 ? m.Read<float>(_bias) : default, m.Write<float>(_output));
+            return;
+        }
+        if (_optimized is not null)
+        {
+            _optimized.Run(m.Read<sbyte>(_input), m.Write<sbyte>(_output), _batches);
             return;
         }
         FullyConnectedInt8Reference.Run(_requant!, _batches, _depth, _units, m.Read<sbyte>(_input),

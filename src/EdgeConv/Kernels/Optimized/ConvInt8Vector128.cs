@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using EdgeConv.Graph;
+
+namespace EdgeConv.Kernels.Optimized;
+
+/// <summary>
+/// Int8 CONV_2D for any filter size, stride, dilation, padding and group count (NHWC input, OHWI filter),
+/// as im2col per output row followed by <see cref="GemmInt8Vector128"/>, written with the cross-platform
+/// <see cref="Vector128"/> API only. Byte for byte the same as <see cref="Reference.Conv2DInt8Reference"/>
+/// wherever <see cref="IsApplicable"/> holds.
+/// </summary>
+/// <remarks>
+/// <para><b>im2col with the zero point for padding.</b> For one output row (one image, one output y) and
+/// one group, the caller's scratch receives, per output x, the receptive field in the filter's own order
+/// (ky, kx, input channel of the group): K = kh·kw·Cin/groups values, then up to 7 more to reach Kp, a
+/// multiple of 8. A tap outside the image gets the input zero point <c>z = −inOff</c>. The weights are
+/// packed at load as int16 rows of Kp (zeros after K) and the bias folded,
+/// <c>bias' = bias + inOff·Σ_{all t} f_t</c>; then
+/// <c>bias' + Σ_in f·x + Σ_out f·z = bias + Σ_in f·(x + inOff) + Σ_out f·(z + inOff) = bias + Σ_in f·(x + inOff)</c>,
+/// which is what the reference computes (it skips the outside taps). The arithmetic is modulo 2^32
+/// on both sides, so even a wrapping accumulator agrees. It needs z to be an int8 (inOff in
+/// [−127, 128]). The values after K in a scratch row are never written: their weights are 0, so
+/// whatever they hold contributes 0 and the int16 pair sums stay within bounds.</para>
+/// <para><b>Copies.</b> With one group and dilation 1 the kw taps of one filter row are adjacent in the
+/// input, so a window wholly inside the image copies kw·Cin bytes at once; otherwise each tap copies
+/// its Cin/groups bytes or fills them with z.</para>
+/// <para>Limits: filter [Cout, kh, kw, Cin/groups] with groups dividing Cin and Cout; filter zero point 0;
+/// weights in [−127, 127]; shifts in [−31, 30]. <see cref="Run(ReadOnlySpan{sbyte}, Shape4, Span{sbyte}, Shape4, Span{byte}, int, int)"/>
+/// allocates nothing; an instance is immutable after load and may run on several threads at once, each with
+/// its own scratch of <see cref="ScratchBytes"/> bytes.</para>
+/// </remarks>
+public sealed class ConvInt8Vector128
+{
+    private readonly ConvGeometry _g;
+    private readonly Shape4 _inShape, _filterShape, _outShape;
+    private readonly int _groups, _groupDepth, _groupOutputs, _k, _kp;
+    private readonly short[] _filter;   // [Cout][Kp], widened, zeros after K
+    private readonly int[] _bias;       // folded, see remarks
+    private readonly RequantizeInt8Vector128 _requant;
+    private readonly sbyte _zeroPoint;
+
+    /// <summary>Whether the kernel computes this convolution (see the limits in the remarks).</summary>
+    public static bool IsApplicable(ConvGeometry g, RequantParams q, Shape4 inShape,
+        ReadOnlySpan<sbyte> filter, Shape4 filterShape, Shape4 outShape)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        return filterShape.N >= 1 && filterShape.H >= 1 && filterShape.W >= 1 && filterShape.C >= 1
+            && inShape.C % filterShape.C == 0 && filterShape.N == outShape.C && outShape.C % (inShape.C / filterShape.C) == 0
+            && outShape.N == inShape.N && outShape.H >= 1 && outShape.W >= 1
+            && g.StrideH >= 1 && g.StrideW >= 1 && g.DilationH >= 1 && g.DilationW >= 1 && g.PadTop >= 0 && g.PadLeft >= 0
+            && q.FilterOffset == 0 && q.InputOffset is >= -127 and <= 128
+            && filter.Length == filterShape.FlatSize && filter.IndexOf(sbyte.MinValue) < 0
+            && RequantizeInt8Vector128.IsApplicable(q, filterShape.N)
+            && (long)outShape.W * PaddedDepth(filterShape) <= int.MaxValue;
+    }
+
+    /// <summary>Kp: the receptive field kh·kw·(Cin/groups) rounded up to a multiple of 8.</summary>
+    private static long PaddedDepth(Shape4 filterShape) => ((long)filterShape.H * filterShape.W * filterShape.C + 7) & ~7L;
+
+    /// <summary>
+    /// Bytes of scratch a run needs for a filter of <paramref name="filterShape"/> and an output of
+    /// <paramref name="outShape"/>: one im2col row, output width × Kp. Its contents need not survive between runs.
+    /// </summary>
+    public static int ScratchBytes(Shape4 filterShape, Shape4 outShape) => checked((int)(outShape.W * PaddedDepth(filterShape)));
+
+    /// <summary>
+    /// Packs the weights and folds the input zero point into the bias. <paramref name="bias"/> may be empty.
+    /// Throws <see cref="ArgumentException"/> unless <see cref="IsApplicable"/>.
+    /// </summary>
+    public ConvInt8Vector128(ConvGeometry g, RequantParams q, Shape4 inShape,
+        ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias, Shape4 outShape)
+    {
+        if (!IsApplicable(g, q, inShape, filter, filterShape, outShape))
+            throw new ArgumentException($"Conv {filterShape} over {inShape} -> {outShape} is outside this kernel's limits " +
+                "(filter [Cout,kh,kw,Cin/groups], filter offset 0, weights in [-127,127], shifts in [-31,30]).", nameof(filter));
+        if (!bias.IsEmpty && bias.Length != outShape.C)
+            throw new ArgumentException($"Bias has {bias.Length} values, expected {outShape.C}.", nameof(bias));
+        _g = g;
+        _inShape = inShape;
+        _filterShape = filterShape;
+        _outShape = outShape;
+        _groupDepth = filterShape.C;
+        _groups = inShape.C / _groupDepth;
+        _groupOutputs = outShape.C / _groups;
+        _k = filterShape.H * filterShape.W * _groupDepth;
+        _kp = (int)PaddedDepth(filterShape);
+        _requant = new RequantizeInt8Vector128(q, outShape.C);
+        (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);
+        _zeroPoint = (sbyte)(-q.InputOffset);
+    }
+
+    /// <summary>Runs the whole convolution (every output row); see the row-range overload.</summary>
+    public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, Span<byte> scratch)
+        => Run(input, inShape, output, outShape, scratch, 0, outShape.N * outShape.H);
+
+    /// <summary>
+    /// Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one (batch,
+    /// output y) pair: NHWC <paramref name="input"/> to NHWC <paramref name="output"/>, using
+    /// <paramref name="scratch"/> (at least <see cref="ScratchBytes"/>; the caller's, so one prepared kernel serves
+    /// any number of threads, each with its own scratch). Allocates nothing.
+    /// </summary>
+    public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, Span<byte> scratch,
+        int rowStart, int rowEnd)
+    {
+        if (inShape != _inShape || outShape != _outShape)
+            throw new ArgumentException($"Shapes {inShape} -> {outShape} differ from the prepared {_inShape} -> {_outShape}.", nameof(inShape));
+        if (input.Length < inShape.FlatSize || output.Length < outShape.FlatSize)
+            throw new ArgumentException($"Input ({input.Length}) or output ({output.Length}) is shorter than its shape.", nameof(input));
+        int need = ScratchBytes(_filterShape, _outShape);
+        if (scratch.Length < need)
+            throw new ArgumentException($"Scratch has {scratch.Length} bytes; this kernel needs {need}.", nameof(scratch));
+        if (rowStart < 0 || rowEnd > outShape.N * outShape.H || rowStart > rowEnd)
+            throw new ArgumentOutOfRangeException(nameof(rowStart), $"Rows [{rowStart}, {rowEnd}) are outside [0, {outShape.N * outShape.H}).");
+
+        var columns = MemoryMarshal.Cast<byte, sbyte>(scratch[..need]);
+        ref sbyte cols = ref MemoryMarshal.GetReference(columns);
+        ref sbyte outRef = ref MemoryMarshal.GetReference(output);
+        int outW = outShape.W, cout = outShape.C;
+        for (int row = rowStart; row < rowEnd; row++)
+        {
+            int b = row / outShape.H, oy = row % outShape.H;
+            ref sbyte outRow = ref Unsafe.Add(ref outRef, row * outW * cout);
+            for (int group = 0; group < _groups; group++)
+            {
+                Im2Col(input, b, oy, group, columns);
+                int oc0 = group * _groupOutputs;
+                GemmInt8Vector128.Run(ref cols, _kp, outW, _kp,
+                    ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_filter), oc0 * _kp), _groupOutputs,
+                    ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_bias), oc0),
+                    _requant, oc0, ref Unsafe.Add(ref outRow, oc0), cout);
+            }
+        }
+    }
+
+    /// <summary>The receptive fields of one output row and one group, one Kp-long row per output x (see remarks).</summary>
+    private void Im2Col(ReadOnlySpan<sbyte> input, int b, int oy, int group, Span<sbyte> columns)
+    {
+        int inH = _inShape.H, inW = _inShape.W, inC = _inShape.C, kh = _filterShape.H, kw = _filterShape.W;
+        int depth = _groupDepth, dilW = _g.DilationW, tapRun = kw * depth;
+        bool contiguous = _groups == 1 && dilW == 1;
+        int iy0 = oy * _g.StrideH - _g.PadTop;
+        var image = input.Slice(b * inH * inW * inC, inH * inW * inC);
+        for (int ox = 0; ox < _outShape.W; ox++)
+        {
+            var dst = columns.Slice(ox * _kp, _k);
+            int ix0 = ox * _g.StrideW - _g.PadLeft;
+            bool inside = ix0 >= 0 && ix0 + (kw - 1) * dilW < inW;
+            for (int ky = 0; ky < kh; ky++)
+            {
+                var taps = dst.Slice(ky * tapRun, tapRun);
+                int iy = iy0 + ky * _g.DilationH;
+                if ((uint)iy >= (uint)inH)
+                {
+                    taps.Fill(_zeroPoint);
+                    continue;
+                }
+                int rowBase = iy * inW * inC + group * depth;
+                if (contiguous && inside)
+                {
+                    image.Slice(rowBase + ix0 * inC, tapRun).CopyTo(taps);
+                    continue;
+                }
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    int ix = ix0 + kx * dilW;
+                    var tap = taps.Slice(kx * depth, depth);
+                    if ((uint)ix < (uint)inW)
+                        image.Slice(rowBase + ix * inC, depth).CopyTo(tap);
+                    else
+                        tap.Fill(_zeroPoint);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Runtime.Intrinsics;
+using EdgeConv.Kernels;
+using EdgeConv.Kernels.Optimized;
+using EdgeConv.Kernels.Reference;
+using EdgeConv.Quantization;
+using EdgeConv.Runtime;
+using EdgeConv.Tests.Support;
+
+namespace EdgeConv.Tests.Kernels;
+
+/// <summary>
+/// <see cref="FullyConnectedInt8Vector128"/> against <see cref="FullyConnectedInt8Reference"/>, for exact equality.
+/// The kernel is called directly, so the pass without SIMD still runs it on Vector128's software fallback.
+/// </summary>
+[Trait("Category", "Kernel")]
+public class FullyConnectedInt8Vector128Tests
+{
+    /// <summary>Depths around the 8- and 16-wide steps and the scalar tail, and MobileNet's 1280.</summary>
+    private static readonly int[] Depths = [1, 2, 3, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 64, 100, 257, 1280];
+
+    /// <summary>Units below, at and above the 4-wide tile and its multiples.</summary>
+    private static readonly int[] Units = [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33, 1000];
+
+    private static readonly FusedActivation[] Activations = OptimizedKernelEquivalenceTests.Activations;
+
+    private sealed record FcCase(RequantParams Q, int Batches, int Depth, int Units, sbyte[] Input, sbyte[] Filter, int[] Bias)
+    {
+        public override string ToString() =>
+            $"{Batches}x{Depth} -> {Units} in_off {Q.InputOffset} out_off {Q.OutputOffset} clamp [{Q.ActivationMin},{Q.ActivationMax}] bias {(Bias.Length == 0 ? "none" : "yes")}";
+    }
+
+    [Fact]
+    public void EveryDepthAndUnitCount_EqualsReference()
+    {
+        var rng = new Random(31);
+        foreach (int depth in Depths)
+            foreach (int units in Units)
+                if ((long)depth * units <= 300_000)
+                    AssertEqualsReference(RandomCase(rng, rng.Next(1, 4), depth, units), $"depth {depth} units {units}");
+    }
+
+    [Fact]
+    public void RowRanges_EqualReference()
+    {
+        var c = RandomCase(new Random(8), 5, 37, 11);
+        var expected = RunReference(c);
+        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias);
+        var actual = new sbyte[expected.Length];
+        kernel.Run(c.Input, actual, 3, 5);
+        kernel.Run(c.Input, actual, 0, 3);
+        Assert.Equal(expected, actual);
+    }
+
+    /// <summary>Zero points -128 and 127, inputs and weights at the extremes, biases near the int32 limits (wrapping accumulators).</summary>
+    [Fact]
+    public void ExtremeValues_AndWrappingAccumulators_EqualReference()
+    {
+        var rng = new Random(77);
+        foreach (int depth in new[] { 1, 17, 1280 })
+            foreach (int inZp in new[] { -128, 127 })
+                foreach (int outZp in new[] { -128, 127 })
+                    foreach (var act in Activations)
+                        foreach (int biasKind in new[] { 0, 1, 2 })
+                            foreach (int fill in new[] { -127, 127, 0 })
+                            {
+                                var c = RandomCase(rng, 2, depth, 5, inZp, outZp, act);
+                                Array.Fill(c.Input, fill == 0 ? (sbyte)-128 : (sbyte)127);
+                                for (int i = 0; i < c.Filter.Length; i++)
+                                    c.Filter[i] = fill == 0 ? (sbyte)(i % 2 == 0 ? 127 : -127) : (sbyte)fill;
+                                int[] bias = biasKind switch
+                                {
+                                    0 => [],
+                                    1 => Enumerable.Repeat(int.MaxValue - 1000, c.Units).ToArray(),
+                                    _ => Enumerable.Repeat(int.MinValue + 1000, c.Units).ToArray(),
+                                };
+                                AssertEqualsReference(c with { Bias = bias }, $"depth {depth} zp {inZp}/{outZp} {act} bias {biasKind} fill {fill}");
+                            }
+    }
+
+    [Fact]
+    public void IsApplicable_OnlyToSymmetricWeightsWithoutMinus128()
+    {
+        var c = RandomCase(new Random(2), 1, 8, 3);
+        Assert.True(FullyConnectedInt8Vector128.IsApplicable(c.Q, c.Filter, c.Units, c.Depth));
+        Assert.False(FullyConnectedInt8Vector128.IsApplicable(c.Q, c.Filter, c.Units, c.Depth + 1));
+        Assert.False(FullyConnectedInt8Vector128.IsApplicable(RandomCase(new Random(2), 1, 8, 3, filterOffset: 1).Q, c.Filter, c.Units, c.Depth));
+        var withMinus128 = (sbyte[])c.Filter.Clone();
+        withMinus128[2] = sbyte.MinValue;
+        Assert.False(FullyConnectedInt8Vector128.IsApplicable(c.Q, withMinus128, c.Units, c.Depth));
+        Assert.Throws<ArgumentException>(() => new FullyConnectedInt8Vector128(c.Q, withMinus128, c.Units, c.Depth, c.Bias));
+    }
+
+    [Fact]
+    public void Run_AllocatesNothing()
+    {
+        var c = RandomCase(new Random(3), 2, 100, 17);
+        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias);
+        var output = new sbyte[c.Batches * c.Units];
+        kernel.Run(c.Input, output, c.Batches);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        kernel.Run(c.Input, output, c.Batches);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>The interpreter runs MobileNetV2's classifier on the optimized kernel where Vector128 is accelerated.</summary>
+    [Fact]
+    public void Interpreter_ChoosesKernel_ForMobileNetV2()
+    {
+        var model = Model.Load(SharedFiles.Require("models", "mobilenet_v2_quantized_1x3x224x224.tflite"));
+        var fc = model.Operations.Where(o => o.Op == "FULLY_CONNECTED").ToList();
+        Assert.NotEmpty(fc);
+        Assert.All(fc, o => Assert.Equal(
+            Vector128.IsHardwareAccelerated ? nameof(FullyConnectedInt8Vector128) : nameof(FullyConnectedInt8Reference), o.Kernel));
+    }
+
+    private static sbyte[] RunReference(FcCase c)
+    {
+        var output = new sbyte[c.Batches * c.Units];
+        FullyConnectedInt8Reference.Run(c.Q, c.Batches, c.Depth, c.Units, c.Input, c.Filter, c.Bias, output);
+        return output;
+    }
+
+    private static void AssertEqualsReference(FcCase c, string context)
+    {
+        Assert.True(FullyConnectedInt8Vector128.IsApplicable(c.Q, c.Filter, c.Units, c.Depth), $"does not apply to {context}: {c}");
+        var expected = RunReference(c);
+        var actual = new sbyte[expected.Length];
+        new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias).Run(c.Input, actual, c.Batches);
+        int diff = Enumerable.Range(0, expected.Length).FirstOrDefault(i => expected[i] != actual[i], -1);
+        Assert.True(diff < 0, $"{context}: {c}: element {diff} is {(diff < 0 ? 0 : actual[diff])}, reference {(diff < 0 ? 0 : expected[diff])}");
+    }
+
+    /// <summary>
+    /// A random layer (<see cref="OptimizedKernelEquivalenceTests.RandomLayer"/>) and input.
+    /// </summary>
+    private static FcCase RandomCase(Random rng, int batches, int depth, int units,
+        int? inZp = null, int? outZp = null, FusedActivation? act = null, int filterOffset = 0)
+    {
+        var (filter, q, bias) = OptimizedKernelEquivalenceTests.RandomLayer(rng, depth * units, units, 2e-4f, depth, inZp, outZp, act, filterOffset);
+        return new FcCase(q, batches, depth, units, RandomTensors.Int8(rng, batches * depth), filter, bias);
+    }
+}

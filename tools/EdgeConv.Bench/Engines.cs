@@ -51,6 +51,9 @@ internal sealed class OrtEngine : IEngine
             IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
         };
+        // Engines alternate run by run in one process; ORT's pool threads otherwise keep spinning
+        // after each run and take the cores EdgeConv's workers need next (EdgeConv's block).
+        _options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _session = new InferenceSession(path, _options);
         var meta = _session.InputMetadata.First();
         long[] shape = meta.Value.Dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();

@@ -296,10 +296,12 @@ run_arm64() {
 # The quantizer's tests read real data that packages provide: ONNX's conformance cases (Debian),
 # BlazeFace and M-LSD (npm), and a Fashion-MNIST classifier trained here with Debian's PyTorch.
 # Each is fetched or made once into the cache; a test whose data is missing skips and says why.
-X64_TEST_PACKAGES=(libonnx-testdata python3-torch python3-numpy dataset-fashion-mnist npm)
+X64_TEST_PACKAGES=(libonnx-testdata python3-torch python3-numpy dataset-fashion-mnist)
 ensure_x64_test_data() {
   local missing=() p
   for p in "${X64_TEST_PACKAGES[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+  # The machine image ships Node.js with its own npm; Debian's npm package conflicts with it.
+  command -v npm >/dev/null || missing+=(npm)
   if [[ ${#missing[@]} != 0 ]]; then
     if [[ $(id -u) != 0 ]]; then
       echo "test data: not root, so not installing ${missing[*]}; the tests that need them will skip." >&2

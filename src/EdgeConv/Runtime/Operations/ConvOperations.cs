@@ -11,6 +11,20 @@ namespace EdgeConv.Runtime.Operations;
 /// <summary>Shape checks shared by CONV_2D and DEPTHWISE_CONV_2D.</summary>
 internal static class ConvShapes
 {
+    /// <summary>Input, constant filter and output of a conv, all rank 4, with an optional bias as input 2.</summary>
+    public static (TensorInfo Input, TensorInfo Filter, TensorInfo Output) Operands(PrepareContext ctx)
+    {
+        ctx.ExpectCounts(2, 3, 1);
+        var input = ctx.Input(0);
+        var filter = ctx.Input(1);
+        var output = ctx.Output(0);
+        ctx.ExpectRank(input, 4, "input");
+        ctx.ExpectRank(filter, 4, "filter");
+        ctx.ExpectRank(output, 4, "output");
+        ctx.ExpectConstant(filter, "filter");
+        return (input, filter, output);
+    }
+
     public static ConvGeometry Geometry(PrepareContext ctx, Shape4 inShape, int filterH, int filterW, Shape4 outShape)
     {
         var o = ctx.Op.Options;
@@ -45,17 +59,8 @@ internal sealed class Conv2DOperation : Operation, IRowParallel
 
     public Conv2DOperation(PrepareContext ctx) : base(ctx.Op)
     {
-        ctx.ExpectCounts(2, 3, 1);
-        var input = ctx.Input(0);
-        var filter = ctx.Input(1);
-        var output = ctx.Output(0);
-        ctx.ExpectRank(input, 4, "input");
-        ctx.ExpectRank(filter, 4, "filter");
-        ctx.ExpectRank(output, 4, "output");
-        ctx.ExpectConstant(filter, "filter");
-        _inShape = Shape4.FromDims(input.Shape);
-        _filterShape = Shape4.FromDims(filter.Shape);
-        _outShape = Shape4.FromDims(output.Shape);
+        var (input, filter, output) = ConvShapes.Operands(ctx);
+        (_inShape, _filterShape, _outShape) = (Shape4.FromDims(input.Shape), Shape4.FromDims(filter.Shape), Shape4.FromDims(output.Shape));
         if (_filterShape.N != _outShape.C)
             throw ctx.Error($"filter {filter.Describe()} has {_filterShape.N} output channels but output {output.Describe()} has {_outShape.C}.");
         ctx.ExpectPositive(_filterShape.C, "filter input depth");
@@ -139,17 +144,8 @@ internal sealed class DepthwiseConv2DOperation : Operation, IRowParallel
 
     public DepthwiseConv2DOperation(PrepareContext ctx) : base(ctx.Op)
     {
-        ctx.ExpectCounts(2, 3, 1);
-        var input = ctx.Input(0);
-        var filter = ctx.Input(1);
-        var output = ctx.Output(0);
-        ctx.ExpectRank(input, 4, "input");
-        ctx.ExpectRank(filter, 4, "filter");
-        ctx.ExpectRank(output, 4, "output");
-        ctx.ExpectConstant(filter, "filter");
-        _inShape = Shape4.FromDims(input.Shape);
-        _filterShape = Shape4.FromDims(filter.Shape);
-        _outShape = Shape4.FromDims(output.Shape);
+        var (input, filter, output) = ConvShapes.Operands(ctx);
+        (_inShape, _filterShape, _outShape) = (Shape4.FromDims(input.Shape), Shape4.FromDims(filter.Shape), Shape4.FromDims(output.Shape));
         if (_filterShape.N != 1)
             throw ctx.Error($"filter {filter.Describe()} must have shape [1, H, W, C*M].");
         if (_filterShape.C != _outShape.C)

@@ -22,6 +22,16 @@ public readonly record struct ConvGeometry(int StrideH, int StrideW, int Dilatio
         return pad > 0 ? pad : 0;
     }
 
+    /// <summary>
+    /// The taps of a pooling window at output (oy, ox) that fall inside the image: the window's
+    /// top-left input position and the filter ranges [Fy0, Fy1) × [Fx0, Fx1) that stay in bounds.
+    /// </summary>
+    public (int InY0, int InX0, int Fy0, int Fy1, int Fx0, int Fx1) ClippedWindow(int oy, int ox, int filterH, int filterW, int inH, int inW)
+    {
+        int inY0 = oy * StrideH - PadTop, inX0 = ox * StrideW - PadLeft;
+        return (inY0, inX0, Math.Max(0, -inY0), Math.Min(filterH, inH - inY0), Math.Max(0, -inX0), Math.Min(filterW, inW - inX0));
+    }
+
     /// <summary>Geometry for a window of <paramref name="filterH"/>×<paramref name="filterW"/> over an input.</summary>
     public static ConvGeometry Create(Padding padding, int strideH, int strideW, int dilationH, int dilationW,
         int inH, int inW, int filterH, int filterW, out int outH, out int outW)

@@ -13,9 +13,7 @@ public static class PoolFloat
         for (int oy = 0; oy < outShape.H; oy++)
         for (int ox = 0; ox < outShape.W; ox++)
         {
-            int inY0 = oy * g.StrideH - g.PadTop, inX0 = ox * g.StrideW - g.PadLeft;
-            int fy0 = Math.Max(0, -inY0), fy1 = Math.Min(filterH, inShape.H - inY0);
-            int fx0 = Math.Max(0, -inX0), fx1 = Math.Min(filterW, inShape.W - inX0);
+            var (inY0, inX0, fy0, fy1, fx0, fx1) = g.ClippedWindow(oy, ox, filterH, filterW, inShape.H, inShape.W);
             for (int c = 0; c < outShape.C; c++)
             {
                 double acc = max ? double.NegativeInfinity : 0;

@@ -21,9 +21,7 @@ public static class Pool2DInt8Reference
         for (int ox = 0; ox < outShape.W; ox++)
         {
             int b = row / outShape.H, oy = row % outShape.H;
-            int inY0 = oy * g.StrideH - g.PadTop, inX0 = ox * g.StrideW - g.PadLeft;
-            int fy0 = Math.Max(0, -inY0), fy1 = Math.Min(filterH, inShape.H - inY0);
-            int fx0 = Math.Max(0, -inX0), fx1 = Math.Min(filterW, inShape.W - inX0);
+            var (inY0, inX0, fy0, fy1, fx0, fx1) = g.ClippedWindow(oy, ox, filterH, filterW, inShape.H, inShape.W);
             for (int c = 0; c < outShape.C; c++)
             {
                 int acc = 0, count = 0;
@@ -55,9 +53,7 @@ public static class Pool2DInt8Reference
         for (int ox = 0; ox < outShape.W; ox++)
         {
             int b = row / outShape.H, oy = row % outShape.H;
-            int inY0 = oy * g.StrideH - g.PadTop, inX0 = ox * g.StrideW - g.PadLeft;
-            int fy0 = Math.Max(0, -inY0), fy1 = Math.Min(filterH, inShape.H - inY0);
-            int fx0 = Math.Max(0, -inX0), fx1 = Math.Min(filterW, inShape.W - inX0);
+            var (inY0, inX0, fy0, fy1, fx0, fx1) = g.ClippedWindow(oy, ox, filterH, filterW, inShape.H, inShape.W);
             for (int c = 0; c < outShape.C; c++)
             {
                 int max = sbyte.MinValue;

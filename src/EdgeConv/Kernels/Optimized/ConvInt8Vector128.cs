@@ -26,6 +26,9 @@ namespace EdgeConv.Kernels.Optimized;
 /// <para><b>Copies.</b> With one group and dilation 1 the kw taps of one filter row are adjacent in the
 /// input, so a window wholly inside the image copies kw·Cin bytes at once; otherwise each tap copies
 /// its Cin/groups bytes or fills them with z.</para>
+/// <para><b>x86 with AVX-VNNI.</b> With one group, the GEMM is <see cref="GemmInt8AvxVnni"/> (4 rows × 16
+/// columns, <c>vpdpbusd</c>), chosen once in the constructor; <see cref="Path"/> says which runs. It reads
+/// only the first K values of each scratch row, so the same im2col serves both.</para>
 /// <para>Limits: filter [Cout, kh, kw, Cin/groups] with groups dividing Cin and Cout; filter zero point 0;
 /// weights in [−127, 127]; shifts in [−31, 30]. <see cref="Run(ReadOnlySpan{sbyte}, Shape4, Span{sbyte}, Shape4, Span{byte}, int, int)"/>
 /// allocates nothing; an instance is immutable after load and may run on several threads at once, each with
@@ -40,6 +43,10 @@ public sealed class ConvInt8Vector128
     private readonly int[] _bias;       // folded, see remarks
     private readonly RequantizeInt8Vector128 _requant;
     private readonly sbyte _zeroPoint;
+    private readonly GemmInt8AvxVnni? _vnni;
+
+    /// <summary>The GEMM this instance runs: <c>AvxVnni</c> or <c>Vector128</c>.</summary>
+    public string Path => _vnni is not null ? "AvxVnni" : "Vector128";
 
     /// <summary>Whether the kernel computes this convolution (see the limits in the remarks).</summary>
     public static bool IsApplicable(ConvGeometry g, RequantParams q, Shape4 inShape,
@@ -71,6 +78,13 @@ public sealed class ConvInt8Vector128
     /// </summary>
     public ConvInt8Vector128(ConvGeometry g, RequantParams q, Shape4 inShape,
         ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias, Shape4 outShape)
+        : this(g, q, inShape, filter, filterShape, bias, outShape, allowAvxVnni: true)
+    {
+    }
+
+    /// <summary>As the public constructor; <paramref name="allowAvxVnni"/> false keeps the portable GEMM (tests run both).</summary>
+    internal ConvInt8Vector128(ConvGeometry g, RequantParams q, Shape4 inShape,
+        ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias, Shape4 outShape, bool allowAvxVnni)
     {
         if (!IsApplicable(g, q, inShape, filter, filterShape, outShape))
             throw new ArgumentException($"Conv {filterShape} over {inShape} -> {outShape} is outside this kernel's limits " +
@@ -89,6 +103,8 @@ public sealed class ConvInt8Vector128
         _requant = new RequantizeInt8Vector128(q, outShape.C);
         (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);
         _zeroPoint = (sbyte)(-q.InputOffset);
+        if (allowAvxVnni && _groups == 1 && GemmInt8AvxVnni.IsSupported)
+            _vnni = new GemmInt8AvxVnni(filter, outShape.C, _k, bias, q.InputOffset, _requant);
     }
 
     /// <summary>Runs the whole convolution (every output row); see the row-range overload.</summary>
@@ -122,6 +138,12 @@ public sealed class ConvInt8Vector128
         {
             int b = row / outShape.H, oy = row % outShape.H;
             ref sbyte outRow = ref Unsafe.Add(ref outRef, row * outW * cout);
+            if (_vnni is not null)
+            {
+                Im2Col(input, b, oy, 0, columns);
+                _vnni.Run(ref cols, _kp, outW, ref outRow, cout);
+                continue;
+            }
             for (int group = 0; group < _groups; group++)
             {
                 Im2Col(input, b, oy, group, columns);

@@ -17,7 +17,7 @@ public enum PointwiseConvInt8Isa
     Avx2,
     /// <summary>x86 AVX-512BW: 512-bit <c>vpmaddwd</c>, 32 input channels a step.</summary>
     Avx512BW,
-    /// <summary>x86 AVX-VNNI: 256-bit <c>vpdpbusd</c> on activations offset by +128 and int8 weights, 32 input channels a step.</summary>
+    /// <summary>x86 AVX-VNNI: the <see cref="GemmInt8AvxVnni"/> 4×16 micro-kernel (256-bit <c>vpdpbusd</c>, weights + 128 as the unsigned operand, activations broadcast).</summary>
     AvxVnni,
     /// <summary>ARM64 with <c>Dp</c> (Cortex-A76, Pi 5): <c>SDOT</c> on int8, 16 input channels a step.</summary>
     ArmDp,
@@ -30,7 +30,8 @@ public enum PointwiseConvInt8Isa
 /// every <see cref="PointwiseConvInt8Isa"/>.
 /// </summary>
 /// <remarks>
-/// <para>Every ISA path shares one structure: a tile of 2 pixels × 4 output channels, one accumulator
+/// <para><see cref="PointwiseConvInt8Isa.AvxVnni"/> runs <see cref="GemmInt8AvxVnni"/> (its remarks say how).
+/// Every other ISA path shares one structure: a tile of 2 pixels × 4 output channels, one accumulator
 /// vector per (pixel, channel) whose lanes hold partial sums over slices of K, reduced across lanes
 /// once per tile (<c>vphaddd</c> on x86, <c>ADDP</c> on ARM64) into 4 channel sums per pixel, then the
 /// folded bias and the requantization: both pixels in one 256-bit pass on x86
@@ -45,11 +46,6 @@ public enum PointwiseConvInt8Isa
 /// <item><see cref="PointwiseConvInt8Isa.Avx2"/>, <see cref="PointwiseConvInt8Isa.Avx512BW"/>: int8
 /// sign-extended to int16 (<c>vpmovsxbw</c>), <c>vpmaddwd</c> with int16 weights: each int32 lane is
 /// f·x + f'·x', |·| ≤ 2·127·128, exact.</item>
-/// <item><see cref="PointwiseConvInt8Isa.AvxVnni"/>: <c>vpdpbusd</c> multiplies unsigned bytes by signed
-/// bytes, so activations are offset by +128 (XOR 0x80) and the bias at load carries −128·Σk f as well as
-/// the input zero point: Σ (x+128)·f − 128·Σ f = Σ x·f. The instruction adds four exact products
-/// (|·| ≤ 255·127) to the int32 lane with wrap-around, and the compensation wraps the same way, so the
-/// int32 sum equals the reference's modulo 2^32, which is all the reference keeps.</item>
 /// <item><see cref="PointwiseConvInt8Isa.ArmDp"/>: <c>SDOT</c> adds four exact int8·int8 products to each
 /// int32 lane; no offset needed.</item>
 /// </list>
@@ -61,6 +57,7 @@ public sealed class PointwiseConvInt8
     private const int WeightPadding = 64;   // weights (bytes or int16s) after the last row
 
     private readonly PointwiseConvInt8Vector128? _portable;
+    private readonly GemmInt8AvxVnni? _vnni;
     private readonly short[] _filter16 = [];   // [Cout][Cin] + padding, Avx2 / Avx512BW
     private readonly sbyte[] _filter8 = [];    // [Cout][Cin] + padding, AvxVnni / ArmDp
     private readonly int[] _bias = [];         // folded bias per channel, padded by 4
@@ -84,8 +81,7 @@ public sealed class PointwiseConvInt8
 
     /// <summary>
     /// The inner product chosen on this CPU: AVX-VNNI, else AVX-512BW, else AVX2, else SDOT, else the
-    /// portable one. On the AMD EPYC we measure on, MobileNetV2's pointwise convs ran at 42 GMAC/s with
-    /// AVX-VNNI, 33 with AVX-512BW and 32 with AVX2 (single thread, whole model, alternating runs).
+    /// portable one (see the benchmark notes in docs/PERFORMANCE.md for the measured rates).
     /// </summary>
     public static PointwiseConvInt8Isa Best =>
         IsSupported(PointwiseConvInt8Isa.AvxVnni) ? PointwiseConvInt8Isa.AvxVnni :
@@ -125,6 +121,11 @@ public sealed class PointwiseConvInt8
         _inDepth = filterShape.C;
         _outDepth = filterShape.N;
         _requant = new RequantizeInt8Vector128(q, _outDepth);
+        if (isa == PointwiseConvInt8Isa.AvxVnni)
+        {
+            _vnni = new GemmInt8AvxVnni(filter, _outDepth, _inDepth, bias, q.InputOffset, _requant);
+            return;
+        }
         bool wide = isa is PointwiseConvInt8Isa.Avx2 or PointwiseConvInt8Isa.Avx512BW;
         if (wide)
         {
@@ -137,8 +138,7 @@ public sealed class PointwiseConvInt8
             _filter8 = new sbyte[filter.Length + WeightPadding];
             filter.CopyTo(_filter8);
         }
-        // vpdpbusd sees x + 128: take 128·Σ f back out of the bias (with int32 wrap-around).
-        int offset = q.InputOffset - (isa == PointwiseConvInt8Isa.AvxVnni ? 128 : 0);
+        int offset = q.InputOffset;
         _bias = new int[_outDepth + TileCols];
         for (int oc = 0; oc < _outDepth; oc++)
         {
@@ -166,6 +166,12 @@ public sealed class PointwiseConvInt8
         int cin = _inDepth, cout = _outDepth;
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte outRef = ref MemoryMarshal.GetReference(output);
+        if (_vnni is not null)
+        {
+            int first = rowStart * inShape.W;
+            _vnni.Run(ref Unsafe.Add(ref x, (nint)first * cin), cin, pixels - first, ref Unsafe.Add(ref outRef, (nint)first * cout), cout);
+            return;
+        }
         for (int p = rowStart * inShape.W; p < pixels; p += 2)
         {
             int rows = Math.Min(2, pixels - p);
@@ -178,9 +184,6 @@ public sealed class PointwiseConvInt8
                 Vector128<int> s0, s1;
                 switch (Isa)
                 {
-                    case PointwiseConvInt8Isa.AvxVnni:
-                        Tile<VnniDot, Vector256<int>, Vector256<byte>, sbyte>(ref x0, ref x1, ref Byte(oc * cin), ref Byte(o1), ref Byte(o2), ref Byte(o3), cin, out s0, out s1);
-                        break;
                     case PointwiseConvInt8Isa.Avx512BW:
                         Tile<Avx512Madd, Vector512<int>, Vector512<short>, short>(ref x0, ref x1, ref Short(oc * cin), ref Short(o1), ref Short(o2), ref Short(o3), cin, out s0, out s1);
                         break;
@@ -365,20 +368,6 @@ public sealed class PointwiseConvInt8
             acc + Avx512BW.MultiplyAddAdjacent(x, Vector512.LoadUnsafe(ref f));
         public static Vector128<int> Reduce(Vector512<int> a, Vector512<int> b, Vector512<int> c, Vector512<int> d) =>
             Reduce256(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-    }
-
-    /// <summary>x86 AVX-VNNI: activations XOR 0x80 (= x + 128 as unsigned), <c>vpdpbusd</c> with int8 weights, 32 channels a step.</summary>
-    private readonly struct VnniDot : IInnerProduct<Vector256<int>, Vector256<byte>, sbyte>
-    {
-        public static int Step => 32;
-        public static int XOffset => 128;
-        public static Vector256<byte> Load(ref sbyte x) => Vector256.LoadUnsafe(ref Unsafe.As<sbyte, byte>(ref x)) ^ Vector256.Create((byte)0x80);
-        // Offset before widening, so the lanes above the part stay 0.
-        public static Vector256<byte> LoadPart(ref sbyte x, int count) =>
-            (LoadLow(ref x, count).AsByte() ^ (count == 16 ? Vector128.Create((byte)0x80) : Vector128.CreateScalar(0x8080808080808080UL).AsByte())).ToVector256();
-        public static Vector256<int> Dot(Vector256<int> acc, Vector256<byte> x, ref sbyte f) =>
-            AvxVnni.MultiplyWideningAndAdd(acc, x, Vector256.LoadUnsafe(ref f));
-        public static Vector128<int> Reduce(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d) => Reduce256(a, b, c, d);
     }
 
     /// <summary>ARM64 with Dp: <c>SDOT</c> on int8 activations and weights, 16 channels a step.</summary>

@@ -135,6 +135,27 @@ public sealed class RequantizeInt8Vector128
         return Vector256.Min(Vector256.Max(b, Vector256.Create(_min)), Vector256.Create(_max));
     }
 
+    /// <summary>
+    /// x86 AVX2: MultiplyByQuantizedMultiplier plus the output offset for 8 accumulators of channels
+    /// <paramref name="channel"/>..+7 (int32 results, not yet narrowed or clamped); for GEMM epilogues that
+    /// pack several rows together. <paramref name="channel"/> + 8 may pass the channel count by up to 15
+    /// (the per-channel tables are padded to 16). Only where <see cref="Avx2"/> is supported.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Vector256<int> Apply8(Vector256<int> acc, int channel)
+    {
+        nuint at = (nuint)channel;
+        return MultiplyX86(acc, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_multiplier), at),
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_leftScale), at),
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_right), at),
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_mask), at)) + Vector256.Create(_outputOffset);
+    }
+
+    /// <summary>The activation clamp on 32 int8 lanes (x86 AVX2 epilogues).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Vector256<sbyte> Clamp(Vector256<sbyte> v) =>
+        Vector256.Min(Vector256.Max(v, Vector256.Create(_min)), Vector256.Create(_max));
+
     /// <summary>The 4 values of <paramref name="array"/> at <paramref name="at"/> in both halves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Twice(int[] array, nuint at) =>

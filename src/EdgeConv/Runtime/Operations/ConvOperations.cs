@@ -89,7 +89,7 @@ internal sealed class Conv2DOperation : Operation, IRowParallel
     public override int ScratchBytes => _general is not null ? ConvInt8Vector128.ScratchBytes(_filterShape, _outShape) : 0;
 
     public override string KernelName => _isFloat ? "ConvFloat.Conv2D" : _pointwise is not null ? _pointwise.Name :
-        (_general is not null ? nameof(ConvInt8Vector128) : "Conv2DInt8Reference") + (_inShape.C == _filterShape.C ? "" : "(grouped)");
+        (_general is not null ? $"{nameof(ConvInt8Vector128)}({_general.Path})" : "Conv2DInt8Reference") + (_inShape.C == _filterShape.C ? "" : "(grouped)");
 
     public override long Macs => (long)_outShape.FlatSize * _filterShape.H * _filterShape.W * _filterShape.C;
 

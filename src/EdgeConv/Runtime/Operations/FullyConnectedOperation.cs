@@ -50,7 +50,7 @@ internal sealed class FullyConnectedOperation : Operation
     }
 
     public override string KernelName => _isFloat ? "ConvFloat.FullyConnected" :
-        _optimized is not null ? nameof(FullyConnectedInt8Vector128) : "FullyConnectedInt8Reference";
+        _optimized is not null ? $"{nameof(FullyConnectedInt8Vector128)}({_optimized.Path})" : "FullyConnectedInt8Reference";
 
     public override long Macs => (long)_batches * _units * _depth;
 

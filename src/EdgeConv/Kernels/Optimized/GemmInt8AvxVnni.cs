@@ -136,32 +136,38 @@ internal sealed class GemmInt8AvxVnni
                         continue;
                     }
                     int r1 = r + Math.Min(1, last), r2 = r + Math.Min(2, last), r3 = r + last;
-                    Tile(ref w, fullGroups, rest != 0,
+                    Tile(ref w, fullGroups,
                         ref Unsafe.Add(ref panel, (nint)r * xStride), ref Unsafe.Add(ref panel, (nint)r1 * xStride),
-                        ref Unsafe.Add(ref panel, (nint)r2 * xStride), ref Unsafe.Add(ref panel, (nint)r3 * xStride),
-                        tail[r], tail[r1], tail[r2], tail[r3],
-                        out var a00, out var a01, out var a10, out var a11, out var a20, out var a21, out var a30, out var a31);
+                        ref Unsafe.Add(ref panel, (nint)r2 * xStride), ref Unsafe.Add(ref panel, (nint)r3 * xStride), out var t);
+                    if (rest != 0)
+                        AddTail(ref t, ref Unsafe.Add(ref w, (nint)fullGroups * 4 * BlockCols), tail[r], tail[r1], tail[r2], tail[r3]);
                     ref sbyte o = ref Unsafe.Add(ref output, (nint)(p + r) * outStride + col);
-                    Store2(a00 + bias0 + Vector256.Create(correction[r]), a01 + bias1 + Vector256.Create(correction[r]),
-                        a10 + bias0 + Vector256.Create(correction[r1]), a11 + bias1 + Vector256.Create(correction[r1]),
+                    Store2(t.R00 + bias0 + Vector256.Create(correction[r]), t.R01 + bias1 + Vector256.Create(correction[r]),
+                        t.R10 + bias0 + Vector256.Create(correction[r1]), t.R11 + bias1 + Vector256.Create(correction[r1]),
                         col, ref o, ref Unsafe.Add(ref o, outStride), width, last >= 1);
                     if (last >= 2)
-                        Store2(a20 + bias0 + Vector256.Create(correction[r2]), a21 + bias1 + Vector256.Create(correction[r2]),
-                            a30 + bias0 + Vector256.Create(correction[r3]), a31 + bias1 + Vector256.Create(correction[r3]),
+                        Store2(t.R20 + bias0 + Vector256.Create(correction[r2]), t.R21 + bias1 + Vector256.Create(correction[r2]),
+                            t.R30 + bias0 + Vector256.Create(correction[r3]), t.R31 + bias1 + Vector256.Create(correction[r3]),
                             col, ref Unsafe.Add(ref o, 2 * outStride), ref Unsafe.Add(ref o, 3 * outStride), width, last >= 3);
                 }
             }
         }
     }
 
-    /// <summary>The 4×16 micro-kernel: Σ over the groups of 4 input channels of (f + 128)·x, rows 0–3 × columns 0–7 and 8–15.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(ref byte w, int fullGroups, bool hasTail, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
-        int t0, int t1, int t2, int t3,
-        out Vector256<int> a00, out Vector256<int> a01, out Vector256<int> a10, out Vector256<int> a11,
-        out Vector256<int> a20, out Vector256<int> a21, out Vector256<int> a30, out Vector256<int> a31)
+    /// <summary>The accumulators of one 4×16 tile: row r's columns 0–7 in <c>Rr0</c>, 8–15 in <c>Rr1</c>.</summary>
+    private struct Tile4x16
     {
-        a00 = a01 = a10 = a11 = a20 = a21 = a30 = a31 = Vector256<int>.Zero;
+        public Vector256<int> R00, R01, R10, R11, R20, R21, R30, R31;
+    }
+
+    /// <summary>The 4×16 micro-kernel: Σ over the full groups of 4 input channels of (f + 128)·x, rows 0–3 × columns 0–15.</summary>
+    /// <remarks>Not inlined, with the accumulators in locals: as a call, the four row addresses arrive in
+    /// registers and the loop addresses them as base + k (inlined, the JIT recomputed each row's address
+    /// with an imul every step), and the results go to memory once, at the end.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile(ref byte w, int fullGroups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, out Tile4x16 tile)
+    {
+        Vector256<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
         nint k = 0;
         for (int g = 0; g < fullGroups; g++)
         {
@@ -182,23 +188,34 @@ internal sealed class GemmInt8AvxVnni
             w = ref Unsafe.Add(ref w, 4 * BlockCols);
             k += 4;
         }
-        if (hasTail)
-        {
-            var w0 = Vector256.LoadUnsafe(ref w);
-            var w1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32));
-            var b = Vector256.Create(t0).AsSByte();
-            a00 = AvxVnni.MultiplyWideningAndAdd(a00, w0, b);
-            a01 = AvxVnni.MultiplyWideningAndAdd(a01, w1, b);
-            b = Vector256.Create(t1).AsSByte();
-            a10 = AvxVnni.MultiplyWideningAndAdd(a10, w0, b);
-            a11 = AvxVnni.MultiplyWideningAndAdd(a11, w1, b);
-            b = Vector256.Create(t2).AsSByte();
-            a20 = AvxVnni.MultiplyWideningAndAdd(a20, w0, b);
-            a21 = AvxVnni.MultiplyWideningAndAdd(a21, w1, b);
-            b = Vector256.Create(t3).AsSByte();
-            a30 = AvxVnni.MultiplyWideningAndAdd(a30, w0, b);
-            a31 = AvxVnni.MultiplyWideningAndAdd(a31, w1, b);
-        }
+        tile.R00 = a00;
+        tile.R01 = a01;
+        tile.R10 = a10;
+        tile.R11 = a11;
+        tile.R20 = a20;
+        tile.R21 = a21;
+        tile.R30 = a30;
+        tile.R31 = a31;
+    }
+
+    /// <summary>Adds the last, partial group of 4 input channels (<paramref name="t0"/>..<paramref name="t3"/>: each row's bytes, zeros above) at <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTail(ref Tile4x16 tile, ref byte w, int t0, int t1, int t2, int t3)
+    {
+        var w0 = Vector256.LoadUnsafe(ref w);
+        var w1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32));
+        var b = Vector256.Create(t0).AsSByte();
+        tile.R00 = AvxVnni.MultiplyWideningAndAdd(tile.R00, w0, b);
+        tile.R01 = AvxVnni.MultiplyWideningAndAdd(tile.R01, w1, b);
+        b = Vector256.Create(t1).AsSByte();
+        tile.R10 = AvxVnni.MultiplyWideningAndAdd(tile.R10, w0, b);
+        tile.R11 = AvxVnni.MultiplyWideningAndAdd(tile.R11, w1, b);
+        b = Vector256.Create(t2).AsSByte();
+        tile.R20 = AvxVnni.MultiplyWideningAndAdd(tile.R20, w0, b);
+        tile.R21 = AvxVnni.MultiplyWideningAndAdd(tile.R21, w1, b);
+        b = Vector256.Create(t3).AsSByte();
+        tile.R30 = AvxVnni.MultiplyWideningAndAdd(tile.R30, w0, b);
+        tile.R31 = AvxVnni.MultiplyWideningAndAdd(tile.R31, w1, b);
     }
 
     /// <summary>
@@ -257,6 +274,31 @@ internal sealed class GemmInt8AvxVnni
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Store2(Vector256<int> lo0, Vector256<int> hi0, Vector256<int> lo1, Vector256<int> hi1, int col,
+        ref sbyte out0, ref sbyte out1, int width, bool second)
+    {
+        if (Avx512F.IsSupported)
+        {
+            // 16 lanes a row, and vpmovsdb narrows them in order with saturation: no packs, no permute.
+            Store1Avx512(Vector512.Create(lo0, hi0), col, ref out0, width);
+            if (second)
+                Store1Avx512(Vector512.Create(lo1, hi1), col, ref out1, width);
+            return;
+        }
+        Store2Avx2(lo0, hi0, lo1, hi1, col, ref out0, ref out1, width, second);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Store1Avx512(Vector512<int> acc, int col, ref sbyte at, int width)
+    {
+        var bytes = _requant.Clamp16(Avx512F.ConvertToVector128SByteWithSaturation(_requant.Apply16(acc, col)));
+        if (width == BlockCols)
+            bytes.StoreUnsafe(ref at);
+        else
+            StorePart(bytes, ref at, width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Store2Avx2(Vector256<int> lo0, Vector256<int> hi0, Vector256<int> lo1, Vector256<int> hi1, int col,
         ref sbyte out0, ref sbyte out1, int width, bool second)
     {
         var w0 = Avx2.PackSignedSaturate(_requant.Apply8(lo0, col), _requant.Apply8(hi0, col + 8));

@@ -29,19 +29,19 @@ public class FullyConnectedInt8Vector128Tests
             $"{Batches}x{Depth} -> {Units} in_off {Q.InputOffset} out_off {Q.OutputOffset} clamp [{Q.ActivationMin},{Q.ActivationMax}] bias {(Bias.Length == 0 ? "none" : "yes")}";
     }
 
-    /// <summary>The GEMM paths: false = portable Vector128, true = <see cref="GemmInt8AvxVnni"/> (skipped where the CPU lacks AVX-VNNI).</summary>
+    /// <summary>The GEMM paths: false = portable Vector128, true = <see cref="GemmInt8Tile4x16"/> (AVX-VNNI or SDOT; skipped where the CPU has neither).</summary>
     public static TheoryData<bool> Paths() => [false, true];
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void EveryDepthAndUnitCount_EqualsReference(bool avxVnni)
+    public void EveryDepthAndUnitCount_EqualsReference(bool dot)
     {
-        SkipUnlessSupported(avxVnni);
+        SkipUnlessSupported(dot);
         var rng = new Random(31);
         foreach (int depth in Depths)
             foreach (int units in Units)
                 if ((long)depth * units <= 300_000)
-                    AssertEqualsReference(RandomCase(rng, rng.Next(1, 6), depth, units), $"depth {depth} units {units}", avxVnni);
+                    AssertEqualsReference(RandomCase(rng, rng.Next(1, 6), depth, units), $"depth {depth} units {units}", dot);
     }
 
     /// <summary>
@@ -51,22 +51,22 @@ public class FullyConnectedInt8Vector128Tests
     /// </summary>
     [Theory]
     [MemberData(nameof(Paths))]
-    public void ManyRows_AcrossPanelsAndTiles_EqualReference(bool avxVnni)
+    public void ManyRows_AcrossPanelsAndTiles_EqualReference(bool dot)
     {
-        SkipUnlessSupported(avxVnni);
+        SkipUnlessSupported(dot);
         var rng = new Random(64);
         foreach (var (batches, depth, units) in new[] { (63, 31, 20), (64, 32, 16), (65, 33, 17), (130, 257, 33), (53, 300, 9), (27, 1030, 40), (13, 4097, 18) })
-            AssertEqualsReference(RandomCase(rng, batches, depth, units), $"{batches} rows depth {depth} units {units}", avxVnni);
+            AssertEqualsReference(RandomCase(rng, batches, depth, units), $"{batches} rows depth {depth} units {units}", dot);
     }
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void RowRanges_EqualReference(bool avxVnni)
+    public void RowRanges_EqualReference(bool dot)
     {
-        SkipUnlessSupported(avxVnni);
+        SkipUnlessSupported(dot);
         var c = RandomCase(new Random(8), 5, 37, 11);
         var expected = RunReference(c);
-        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, avxVnni);
+        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, dot);
         var actual = new sbyte[expected.Length];
         kernel.Run(c.Input, actual, 3, 5);
         kernel.Run(c.Input, actual, 0, 3);
@@ -76,9 +76,9 @@ public class FullyConnectedInt8Vector128Tests
     /// <summary>Zero points -128 and 127, inputs and weights at the extremes, biases near the int32 limits (wrapping accumulators).</summary>
     [Theory]
     [MemberData(nameof(Paths))]
-    public void ExtremeValues_AndWrappingAccumulators_EqualReference(bool avxVnni)
+    public void ExtremeValues_AndWrappingAccumulators_EqualReference(bool dot)
     {
-        SkipUnlessSupported(avxVnni);
+        SkipUnlessSupported(dot);
         var rng = new Random(77);
         foreach (int depth in new[] { 1, 17, 1280 })
             foreach (int inZp in new[] { -128, 127 })
@@ -97,7 +97,7 @@ public class FullyConnectedInt8Vector128Tests
                                     1 => Enumerable.Repeat(int.MaxValue - 1000, c.Units).ToArray(),
                                     _ => Enumerable.Repeat(int.MinValue + 1000, c.Units).ToArray(),
                                 };
-                                AssertEqualsReference(c with { Bias = bias }, $"depth {depth} zp {inZp}/{outZp} {act} bias {biasKind} fill {fill}", avxVnni);
+                                AssertEqualsReference(c with { Bias = bias }, $"depth {depth} zp {inZp}/{outZp} {act} bias {biasKind} fill {fill}", dot);
                             }
     }
 
@@ -116,11 +116,11 @@ public class FullyConnectedInt8Vector128Tests
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void Run_AllocatesNothing(bool avxVnni)
+    public void Run_AllocatesNothing(bool dot)
     {
-        SkipUnlessSupported(avxVnni);
+        SkipUnlessSupported(dot);
         var c = RandomCase(new Random(3), 2, 100, 17);
-        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, avxVnni);
+        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, dot);
         var output = new sbyte[c.Batches * c.Units];
         kernel.Run(c.Input, output, c.Batches);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -137,7 +137,7 @@ public class FullyConnectedInt8Vector128Tests
         Assert.NotEmpty(fc);
         Assert.All(fc, o => Assert.Equal(
             !Vector128.IsHardwareAccelerated ? nameof(FullyConnectedInt8Reference) :
-            $"{nameof(FullyConnectedInt8Vector128)}({(GemmInt8AvxVnni.IsSupported ? "AvxVnni" : "Vector128")})", o.Kernel));
+            $"{nameof(FullyConnectedInt8Vector128)}({(GemmInt8Tile4x16.Best?.ToString() ?? "Vector128")})", o.Kernel));
     }
 
     private static sbyte[] RunReference(FcCase c)
@@ -147,18 +147,18 @@ public class FullyConnectedInt8Vector128Tests
         return output;
     }
 
-    private static void SkipUnlessSupported(bool avxVnni)
+    private static void SkipUnlessSupported(bool dot)
     {
-        if (avxVnni && !GemmInt8AvxVnni.IsSupported)
-            Assert.Skip("The AVX-VNNI GEMM needs AVX-VNNI, which this CPU (as the runtime reports it) lacks.");
+        if (dot && GemmInt8Tile4x16.Best is null)
+            Assert.Skip("GemmInt8Tile4x16 needs AVX-VNNI or SDOT, which this CPU (as the runtime reports it) lacks.");
     }
 
-    private static void AssertEqualsReference(FcCase c, string context, bool avxVnni = false)
+    private static void AssertEqualsReference(FcCase c, string context, bool dot = false)
     {
         Assert.True(FullyConnectedInt8Vector128.IsApplicable(c.Q, c.Filter, c.Units, c.Depth), $"does not apply to {context}: {c}");
         var expected = RunReference(c);
         var actual = new sbyte[expected.Length];
-        new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, avxVnni).Run(c.Input, actual, c.Batches);
+        new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, dot).Run(c.Input, actual, c.Batches);
         int diff = Enumerable.Range(0, expected.Length).FirstOrDefault(i => expected[i] != actual[i], -1);
         Assert.True(diff < 0, $"{context}: {c}: element {diff} is {(diff < 0 ? 0 : actual[diff])}, reference {(diff < 0 ? 0 : expected[diff])}");
     }

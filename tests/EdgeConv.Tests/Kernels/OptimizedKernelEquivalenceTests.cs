@@ -90,18 +90,18 @@ public class OptimizedKernelEquivalenceTests
                 new Random(c.InShape.FlatSize).NextBytes(scratch);   // whatever the previous op left there
                 return output => kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch);
             }),
-        GeneralConv(avxVnni: false),
-        GeneralConv(avxVnni: true),
+        GeneralConv(dot: false),
+        GeneralConv(dot: true),
     ];
 
-    /// <summary><see cref="ConvInt8Vector128"/> with its portable GEMM, or with <see cref="GemmInt8AvxVnni"/> where the CPU has it.</summary>
-    private static ConvKernelVariant GeneralConv(bool avxVnni) =>
-        new($"{nameof(ConvInt8Vector128)}({(avxVnni ? "AvxVnni" : "Vector128")})", ConvKind.GeneralConv,
-            () => avxVnni ? GemmInt8AvxVnni.IsSupported : Vector128.IsHardwareAccelerated,
+    /// <summary><see cref="ConvInt8Vector128"/> with its portable GEMM, or with <see cref="GemmInt8Tile4x16"/> where the CPU has it.</summary>
+    private static ConvKernelVariant GeneralConv(bool dot) =>
+        new($"{nameof(ConvInt8Vector128)}({(dot ? nameof(GemmInt8Tile4x16) : "Vector128")})", ConvKind.GeneralConv,
+            () => dot ? GemmInt8Tile4x16.Best is not null : Vector128.IsHardwareAccelerated,
             c => ConvInt8Vector128.IsApplicable(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.OutShape),
             c =>
             {
-                var kernel = new ConvInt8Vector128(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.Bias, c.OutShape, avxVnni);
+                var kernel = new ConvInt8Vector128(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.Bias, c.OutShape, dot);
                 var scratch = new byte[ConvInt8Vector128.ScratchBytes(c.FilterShape, c.OutShape)];
                 new Random(c.InShape.FlatSize).NextBytes(scratch);   // whatever the previous op left there
                 int rows = c.OutShape.N * c.OutShape.H, split = rows / 3;
@@ -112,7 +112,7 @@ public class OptimizedKernelEquivalenceTests
                     kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch, 0, split);
                 };
             },
-            NeedsCpu: avxVnni);
+            NeedsCpu: dot);
 
     /// <summary>One ISA inner product of <see cref="PointwiseConvInt8"/>, called directly where the CPU has it.</summary>
     private static ConvKernelVariant PointwiseIsa(PointwiseConvInt8Isa isa) =>

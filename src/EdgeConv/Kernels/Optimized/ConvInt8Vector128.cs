@@ -26,8 +26,8 @@ namespace EdgeConv.Kernels.Optimized;
 /// <para><b>Copies.</b> With one group and dilation 1 the kw taps of one filter row are adjacent in the
 /// input, so a window wholly inside the image copies kw·Cin bytes at once; otherwise each tap copies
 /// its Cin/groups bytes or fills them with z.</para>
-/// <para><b>x86 with AVX-VNNI.</b> With one group, the GEMM is <see cref="GemmInt8AvxVnni"/> (4 rows × 16
-/// columns, <c>vpdpbusd</c>), chosen once in the constructor; <see cref="Path"/> says which runs. It reads
+/// <para><b>Dot-product CPUs.</b> With one group, on x86 with AVX-VNNI or ARM64 with SDOT, the GEMM is
+/// <see cref="GemmInt8Tile4x16"/> (4 rows × 16 columns), chosen once in the constructor; <see cref="Path"/> says which runs. It reads
 /// only the first K values of each scratch row, so the same im2col serves both.</para>
 /// <para>Limits: filter [Cout, kh, kw, Cin/groups] with groups dividing Cin and Cout; filter zero point 0;
 /// weights in [−127, 127]; shifts in [−31, 30]. <see cref="Run(ReadOnlySpan{sbyte}, Shape4, Span{sbyte}, Shape4, Span{byte}, int, int)"/>
@@ -43,10 +43,10 @@ public sealed class ConvInt8Vector128
     private readonly int[] _bias;       // folded, see remarks
     private readonly RequantizeInt8Vector128 _requant;
     private readonly sbyte _zeroPoint;
-    private readonly GemmInt8AvxVnni? _vnni;
+    private readonly GemmInt8Tile4x16? _dot;
 
-    /// <summary>The GEMM this instance runs: <c>AvxVnni</c> or <c>Vector128</c>.</summary>
-    public string Path => _vnni is not null ? "AvxVnni" : "Vector128";
+    /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
+    public string Path => _dot is not null ? _dot.Isa.ToString() : "Vector128";
 
     /// <summary>Whether the kernel computes this convolution (see the limits in the remarks).</summary>
     public static bool IsApplicable(ConvGeometry g, RequantParams q, Shape4 inShape,
@@ -78,13 +78,13 @@ public sealed class ConvInt8Vector128
     /// </summary>
     public ConvInt8Vector128(ConvGeometry g, RequantParams q, Shape4 inShape,
         ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias, Shape4 outShape)
-        : this(g, q, inShape, filter, filterShape, bias, outShape, allowAvxVnni: true)
+        : this(g, q, inShape, filter, filterShape, bias, outShape, allowDotProduct: true)
     {
     }
 
-    /// <summary>As the public constructor; <paramref name="allowAvxVnni"/> false keeps the portable GEMM (tests run both).</summary>
+    /// <summary>As the public constructor; <paramref name="allowDotProduct"/> false keeps the portable GEMM (tests run both).</summary>
     internal ConvInt8Vector128(ConvGeometry g, RequantParams q, Shape4 inShape,
-        ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias, Shape4 outShape, bool allowAvxVnni)
+        ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias, Shape4 outShape, bool allowDotProduct)
     {
         if (!IsApplicable(g, q, inShape, filter, filterShape, outShape))
             throw new ArgumentException($"Conv {filterShape} over {inShape} -> {outShape} is outside this kernel's limits " +
@@ -103,8 +103,8 @@ public sealed class ConvInt8Vector128
         _requant = new RequantizeInt8Vector128(q, outShape.C);
         (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);
         _zeroPoint = (sbyte)(-q.InputOffset);
-        if (allowAvxVnni && _groups == 1 && GemmInt8AvxVnni.IsSupported)
-            _vnni = new GemmInt8AvxVnni(filter, outShape.C, _k, bias, q.InputOffset, _requant);
+        if (allowDotProduct && _groups == 1 && GemmInt8Tile4x16.Best is { } isa)
+            _dot = new GemmInt8Tile4x16(filter, outShape.C, _k, bias, q.InputOffset, _requant, isa);
     }
 
     /// <summary>Runs the whole convolution (every output row); see the row-range overload.</summary>
@@ -138,10 +138,10 @@ public sealed class ConvInt8Vector128
         {
             int b = row / outShape.H, oy = row % outShape.H;
             ref sbyte outRow = ref Unsafe.Add(ref outRef, row * outW * cout);
-            if (_vnni is not null)
+            if (_dot is not null)
             {
                 Im2Col(input, b, oy, 0, columns);
-                _vnni.Run(ref cols, _kp, outW, ref outRow, cout);
+                _dot.Run(ref cols, _kp, outW, ref outRow, cout);
                 continue;
             }
             for (int group = 0; group < _groups; group++)

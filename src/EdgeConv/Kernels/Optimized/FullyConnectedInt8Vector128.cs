@@ -14,8 +14,8 @@ namespace EdgeConv.Kernels.Optimized;
 /// <c>bias[u] + inOff·Σd filter[u, d]</c>; the reference's <c>Σd f·(x + inOff) + bias</c> expands to the same
 /// sum, and both sides wrap modulo 2^32 alike. A per-tensor layer passes its one multiplier replicated per
 /// unit, as the reference does.</para>
-/// <para>On x86 with AVX-VNNI the GEMM is <see cref="GemmInt8AvxVnni"/> (one row at a time for a single
-/// batch row, 4 rows otherwise), chosen once in the constructor; <see cref="Path"/> says which runs.</para>
+/// <para>On x86 with AVX-VNNI and ARM64 with SDOT the GEMM is <see cref="GemmInt8Tile4x16"/> (one row at a
+/// time for a single batch row, 4 rows otherwise), chosen once in the constructor; <see cref="Path"/> says which runs.</para>
 /// <para>Limits: filter zero point 0; weights in [−127, 127]; shifts in [−31, 30]; clamp inside int8.
 /// <see cref="Run(ReadOnlySpan{sbyte}, Span{sbyte}, int, int)"/> allocates nothing and needs no scratch; an
 /// instance is immutable after load and may run on several threads at once.</para>
@@ -26,10 +26,10 @@ public sealed class FullyConnectedInt8Vector128
     private readonly int[] _bias;       // folded
     private readonly RequantizeInt8Vector128 _requant;
     private readonly int _depth, _units;
-    private readonly GemmInt8AvxVnni? _vnni;
+    private readonly GemmInt8Tile4x16? _dot;
 
-    /// <summary>The GEMM this instance runs: <c>AvxVnni</c> or <c>Vector128</c>.</summary>
-    public string Path => _vnni is not null ? "AvxVnni" : "Vector128";
+    /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
+    public string Path => _dot is not null ? _dot.Isa.ToString() : "Vector128";
 
     /// <summary>Whether the kernel computes this layer: filter zero point 0, no weight of -128, shifts in [−31, 30], clamp inside int8.</summary>
     public static bool IsApplicable(RequantParams q, ReadOnlySpan<sbyte> filter, int units, int depth)
@@ -45,12 +45,12 @@ public sealed class FullyConnectedInt8Vector128
     /// Throws <see cref="ArgumentException"/> unless <see cref="IsApplicable"/>.
     /// </summary>
     public FullyConnectedInt8Vector128(RequantParams q, ReadOnlySpan<sbyte> filter, int units, int depth, ReadOnlySpan<int> bias)
-        : this(q, filter, units, depth, bias, allowAvxVnni: true)
+        : this(q, filter, units, depth, bias, allowDotProduct: true)
     {
     }
 
-    /// <summary>As the public constructor; <paramref name="allowAvxVnni"/> false keeps the portable GEMM (tests run both).</summary>
-    internal FullyConnectedInt8Vector128(RequantParams q, ReadOnlySpan<sbyte> filter, int units, int depth, ReadOnlySpan<int> bias, bool allowAvxVnni)
+    /// <summary>As the public constructor; <paramref name="allowDotProduct"/> false keeps the portable GEMM (tests run both).</summary>
+    internal FullyConnectedInt8Vector128(RequantParams q, ReadOnlySpan<sbyte> filter, int units, int depth, ReadOnlySpan<int> bias, bool allowDotProduct)
     {
         if (!IsApplicable(q, filter, units, depth))
             throw new ArgumentException($"Fully connected {depth} -> {units} is outside this kernel's limits " +
@@ -60,9 +60,9 @@ public sealed class FullyConnectedInt8Vector128
         _units = units;
         _depth = depth;
         _requant = new RequantizeInt8Vector128(q, units);
-        if (allowAvxVnni && GemmInt8AvxVnni.IsSupported)
+        if (allowDotProduct && GemmInt8Tile4x16.Best is { } isa)
         {
-            _vnni = new GemmInt8AvxVnni(filter, units, depth, bias, q.InputOffset, _requant);
+            _dot = new GemmInt8Tile4x16(filter, units, depth, bias, q.InputOffset, _requant, isa);
             (_filter, _bias) = ([], []);
             return;
         }
@@ -84,9 +84,9 @@ public sealed class FullyConnectedInt8Vector128
             throw new ArgumentException($"Input ({input.Length}) or output ({output.Length}) is shorter than {rowEnd} rows of {_depth} -> {_units}.", nameof(input));
         if (rowStart == rowEnd)
             return;
-        if (_vnni is not null)
+        if (_dot is not null)
         {
-            _vnni.Run(ref MemoryMarshal.GetReference(input[(rowStart * _depth)..]), _depth, rowEnd - rowStart,
+            _dot.Run(ref MemoryMarshal.GetReference(input[(rowStart * _depth)..]), _depth, rowEnd - rowStart,
                 ref MemoryMarshal.GetReference(output[(rowStart * _units)..]), _units);
             return;
         }

@@ -17,9 +17,9 @@ public enum PointwiseConvInt8Isa
     Avx2,
     /// <summary>x86 AVX-512BW: 512-bit <c>vpmaddwd</c>, 32 input channels a step.</summary>
     Avx512BW,
-    /// <summary>x86 AVX-VNNI: the <see cref="GemmInt8AvxVnni"/> 4×16 micro-kernel (256-bit <c>vpdpbusd</c>, weights + 128 as the unsigned operand, activations broadcast).</summary>
+    /// <summary>x86 AVX-VNNI: the <see cref="GemmInt8Tile4x16"/> 4×16 micro-kernel (256-bit <c>vpdpbusd</c>, weights + 128 as the unsigned operand, activations broadcast).</summary>
     AvxVnni,
-    /// <summary>ARM64 with <c>Dp</c> (Cortex-A76, Pi 5): <c>SDOT</c> on int8, 16 input channels a step.</summary>
+    /// <summary>ARM64 with <c>Dp</c> (Cortex-A76, Pi 5): the <see cref="GemmInt8Tile4x16"/> 4×16 micro-kernel (<c>SDOT</c> by element).</summary>
     ArmDp,
 }
 
@@ -30,8 +30,8 @@ public enum PointwiseConvInt8Isa
 /// every <see cref="PointwiseConvInt8Isa"/>.
 /// </summary>
 /// <remarks>
-/// <para><see cref="PointwiseConvInt8Isa.AvxVnni"/> runs <see cref="GemmInt8AvxVnni"/> (its remarks say how).
-/// Every other ISA path shares one structure: a tile of 2 pixels × 4 output channels, one accumulator
+/// <para><see cref="PointwiseConvInt8Isa.AvxVnni"/> and <see cref="PointwiseConvInt8Isa.ArmDp"/> run
+/// <see cref="GemmInt8Tile4x16"/> (its remarks say how). The x86 paths without VNNI share one structure: a tile of 2 pixels × 4 output channels, one accumulator
 /// vector per (pixel, channel) whose lanes hold partial sums over slices of K, reduced across lanes
 /// once per tile (<c>vphaddd</c> on x86, <c>ADDP</c> on ARM64) into 4 channel sums per pixel, then the
 /// folded bias and the requantization: both pixels in one 256-bit pass on x86
@@ -46,8 +46,6 @@ public enum PointwiseConvInt8Isa
 /// <item><see cref="PointwiseConvInt8Isa.Avx2"/>, <see cref="PointwiseConvInt8Isa.Avx512BW"/>: int8
 /// sign-extended to int16 (<c>vpmovsxbw</c>), <c>vpmaddwd</c> with int16 weights: each int32 lane is
 /// f·x + f'·x', |·| ≤ 2·127·128, exact.</item>
-/// <item><see cref="PointwiseConvInt8Isa.ArmDp"/>: <c>SDOT</c> adds four exact int8·int8 products to each
-/// int32 lane; no offset needed.</item>
 /// </list>
 /// <para>Limits: those of <see cref="PointwiseConvInt8Vector128"/> (the applicability test is the same).</para>
 /// </remarks>
@@ -57,9 +55,8 @@ public sealed class PointwiseConvInt8
     private const int WeightPadding = 64;   // weights (bytes or int16s) after the last row
 
     private readonly PointwiseConvInt8Vector128? _portable;
-    private readonly GemmInt8AvxVnni? _vnni;
+    private readonly GemmInt8Tile4x16? _dot;
     private readonly short[] _filter16 = [];   // [Cout][Cin] + padding, Avx2 / Avx512BW
-    private readonly sbyte[] _filter8 = [];    // [Cout][Cin] + padding, AvxVnni / ArmDp
     private readonly int[] _bias = [];         // folded bias per channel, padded by 4
     private readonly RequantizeInt8Vector128? _requant;
     private readonly int _inDepth, _outDepth;
@@ -121,23 +118,15 @@ public sealed class PointwiseConvInt8
         _inDepth = filterShape.C;
         _outDepth = filterShape.N;
         _requant = new RequantizeInt8Vector128(q, _outDepth);
-        if (isa == PointwiseConvInt8Isa.AvxVnni)
+        if (isa is PointwiseConvInt8Isa.AvxVnni or PointwiseConvInt8Isa.ArmDp)
         {
-            _vnni = new GemmInt8AvxVnni(filter, _outDepth, _inDepth, bias, q.InputOffset, _requant);
+            _dot = new GemmInt8Tile4x16(filter, _outDepth, _inDepth, bias, q.InputOffset, _requant,
+                isa == PointwiseConvInt8Isa.AvxVnni ? GemmInt8Tile4x16Isa.AvxVnni : GemmInt8Tile4x16Isa.ArmDp);
             return;
         }
-        bool wide = isa is PointwiseConvInt8Isa.Avx2 or PointwiseConvInt8Isa.Avx512BW;
-        if (wide)
-        {
-            _filter16 = new short[filter.Length + WeightPadding];
-            for (int i = 0; i < filter.Length; i++)
-                _filter16[i] = filter[i];
-        }
-        else
-        {
-            _filter8 = new sbyte[filter.Length + WeightPadding];
-            filter.CopyTo(_filter8);
-        }
+        _filter16 = new short[filter.Length + WeightPadding];
+        for (int i = 0; i < filter.Length; i++)
+            _filter16[i] = filter[i];
         int offset = q.InputOffset;
         _bias = new int[_outDepth + TileCols];
         for (int oc = 0; oc < _outDepth; oc++)
@@ -166,10 +155,10 @@ public sealed class PointwiseConvInt8
         int cin = _inDepth, cout = _outDepth;
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte outRef = ref MemoryMarshal.GetReference(output);
-        if (_vnni is not null)
+        if (_dot is not null)
         {
             int first = rowStart * inShape.W;
-            _vnni.Run(ref Unsafe.Add(ref x, (nint)first * cin), cin, pixels - first, ref Unsafe.Add(ref outRef, (nint)first * cout), cout);
+            _dot.Run(ref Unsafe.Add(ref x, (nint)first * cin), cin, pixels - first, ref Unsafe.Add(ref outRef, (nint)first * cout), cout);
             return;
         }
         for (int p = rowStart * inShape.W; p < pixels; p += 2)
@@ -187,34 +176,20 @@ public sealed class PointwiseConvInt8
                     case PointwiseConvInt8Isa.Avx512BW:
                         Tile<Avx512Madd, Vector512<int>, Vector512<short>, short>(ref x0, ref x1, ref Short(oc * cin), ref Short(o1), ref Short(o2), ref Short(o3), cin, out s0, out s1);
                         break;
-                    case PointwiseConvInt8Isa.Avx2:
-                        Tile<Avx2Madd, Vector256<int>, Vector256<short>, short>(ref x0, ref x1, ref Short(oc * cin), ref Short(o1), ref Short(o2), ref Short(o3), cin, out s0, out s1);
-                        break;
                     default:
-                        Tile<ArmSdot, Vector128<int>, Vector128<sbyte>, sbyte>(ref x0, ref x1, ref Byte(oc * cin), ref Byte(o1), ref Byte(o2), ref Byte(o3), cin, out s0, out s1);
+                        Tile<Avx2Madd, Vector256<int>, Vector256<short>, short>(ref x0, ref x1, ref Short(oc * cin), ref Short(o1), ref Short(o2), ref Short(o3), cin, out s0, out s1);
                         break;
                 }
                 var b = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_bias), (nuint)oc);
-                Vector128<sbyte> q0, q1;
-                if (Isa == PointwiseConvInt8Isa.ArmDp)
-                {
-                    q0 = _requant!.Requantize4(s0 + b, oc);
-                    q1 = _requant.Requantize4(s1 + b, oc);
-                }
-                else
-                {
-                    // Every x86 path has AVX2: both pixels in one 256-bit requantization.
-                    var q = _requant!.Requantize4x2(Vector256.Create(s0 + b, s1 + b), oc);
-                    (q0, q1) = (q.GetLower(), q.GetUpper());
-                }
+                // Both x86 paths have AVX2: both pixels in one 256-bit requantization.
+                var q = _requant!.Requantize4x2(Vector256.Create(s0 + b, s1 + b), oc);
+                var (q0, q1) = (q.GetLower(), q.GetUpper());
                 Store(ref Unsafe.Add(ref outRef, p * cout + oc), q0, cols);
                 if (rows == 2)
                     Store(ref Unsafe.Add(ref outRef, (p + 1) * cout + oc), q1, cols);
             }
         }
     }
-
-    private ref sbyte Byte(int at) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_filter8), at);
 
     private ref short Short(int at) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_filter16), at);
 
@@ -368,18 +343,5 @@ public sealed class PointwiseConvInt8
             acc + Avx512BW.MultiplyAddAdjacent(x, Vector512.LoadUnsafe(ref f));
         public static Vector128<int> Reduce(Vector512<int> a, Vector512<int> b, Vector512<int> c, Vector512<int> d) =>
             Reduce256(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-    }
-
-    /// <summary>ARM64 with Dp: <c>SDOT</c> on int8 activations and weights, 16 channels a step.</summary>
-    private readonly struct ArmSdot : IInnerProduct<Vector128<int>, Vector128<sbyte>, sbyte>
-    {
-        public static int Step => 16;
-        public static int XOffset => 0;
-        public static Vector128<sbyte> Load(ref sbyte x) => Vector128.LoadUnsafe(ref x);
-        public static Vector128<sbyte> LoadPart(ref sbyte x, int count) => Load8(ref x);
-        public static Vector128<int> Dot(Vector128<int> acc, Vector128<sbyte> x, ref sbyte f) =>
-            Dp.DotProduct(acc, x, Vector128.LoadUnsafe(ref f));
-        public static Vector128<int> Reduce(Vector128<int> a, Vector128<int> b, Vector128<int> c, Vector128<int> d) =>
-            AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(a, b), AdvSimd.Arm64.AddPairwise(c, d));
     }
 }

@@ -242,7 +242,7 @@ public sealed class RequantizeInt8Vector128
         AdvSimd,
         /// <summary>The 256-bit x86 form (8 lanes, AVX2) used by <see cref="Requantize4x2"/>.</summary>
         X86x8,
-        /// <summary>The 512-bit x86 form (16 lanes, AVX-512F, <see cref="Apply16"/>) used by <see cref="GemmInt8AvxVnni"/>.</summary>
+        /// <summary>The 512-bit x86 form (16 lanes, AVX-512F, <see cref="Apply16"/>) used by <see cref="GemmInt8Tile4x16"/>.</summary>
         X86x16,
     }
 

@@ -18,13 +18,30 @@ internal interface IRowParallel
 /// parallel op is cut into as many contiguous row slices as there are threads; the calling thread
 /// runs the first slice itself and waits for the rest. Nothing is allocated per op or per invoke.
 /// </summary>
+/// <remarks>
+/// <para>Hand-offs spin before they block. A model runs dozens of parallel ops per invoke, each a few
+/// tens of microseconds once the kernels are fast, and waking a thread blocked in the kernel costs
+/// about as much; so a worker that has finished a slice watches the op counter for a while
+/// (<see cref="SpinIterations"/>, tens of microseconds) before it sleeps on its semaphore, and the
+/// calling thread does the same while it waits for the last slice. Between invokes they sleep.</para>
+/// <para>No wake-up is lost: a sleeper announces itself (<c>Interlocked.Exchange</c> of its flag to 1, a
+/// full fence), then looks at the counter once more. The waker changes the counter first, then takes the
+/// flag back to 0 and releases the semaphore only if it was 1. Either the sleeper sees the new counter
+/// (and takes its own flag back; if the waker already took it, a release is on its way and the sleeper
+/// consumes it), or the waker sees the flag and releases the sleeper.</para>
+/// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
+    /// <summary>Spin-wait rounds before a thread blocks (<see cref="SpinWait"/> with sleeps disabled: pauses, then yields).</summary>
+    private const int SpinIterations = 200;
+
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _start;
-    // The last worker to finish releases this; SemaphoreSlim allocates its lock up front, so a
-    // blocking wait allocates nothing (CountdownEvent creates one lazily on its first wait).
+    private readonly int[] _sleeping;     // per worker: 1 while it is (about to be) blocked on _start
+    // SemaphoreSlim allocates its lock up front, so a blocking wait allocates nothing.
     private readonly SemaphoreSlim _done = new(0);
+    private int _callerSleeping;
+    private int _generation;              // bumped once per parallel op: the start signal
     private int _pending;
     private int _slices;
     private IRowParallel? _job;
@@ -38,6 +55,7 @@ internal sealed class WorkerPool : IDisposable
         Threads = Math.Max(1, threads);
         _workers = new Thread[Threads - 1];
         _start = new SemaphoreSlim[Threads - 1];
+        _sleeping = new int[Threads - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
             _start[i] = new SemaphoreSlim(0);
@@ -65,29 +83,78 @@ internal sealed class WorkerPool : IDisposable
         _rows = rows;
         _failure = null;
         _slices = workers + 1;
-        Volatile.Write(ref _pending, workers);
-        for (int i = 0; i < workers; i++)
-            _start[i].Release();
+        Volatile.Write(ref _pending, _workers.Length);
+        // Every worker takes part in every op (a worker without a slice just checks in), so the
+        // counter of finished workers has one meaning for all ops.
+        Interlocked.Increment(ref _generation);
+        for (int i = 0; i < _workers.Length; i++)
+            if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
+                _start[i].Release();
         job.ExecuteRows(memory, 0, SliceEnd(0, workers + 1), memory.ScratchSlice(0));
-        _done.Wait();
+        WaitForWorkers();
         if (_failure is { } e)
             throw new InvalidOperationException("A worker thread failed while running an op.", e);
     }
 
     private int SliceEnd(int slice, int slices) => (int)((long)_rows * (slice + 1) / slices);
 
+    /// <summary>Spins, then blocks, until every worker has checked in for the current op.</summary>
+    private void WaitForWorkers()
+    {
+        var spin = new SpinWait();
+        for (int i = 0; i < SpinIterations; i++)
+        {
+            if (Volatile.Read(ref _pending) == 0)
+                return;
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        Interlocked.Exchange(ref _callerSleeping, 1);
+        if (Volatile.Read(ref _pending) == 0)
+        {
+            if (Interlocked.Exchange(ref _callerSleeping, 0) == 1)
+                return;
+            // The last worker took the flag: its release is on the way.
+        }
+        _done.Wait();
+    }
+
+    /// <summary>Spins, then blocks, until the op counter moves past <paramref name="seen"/>.</summary>
+    private void WaitForWork(int worker, int seen)
+    {
+        var spin = new SpinWait();
+        for (int i = 0; i < SpinIterations; i++)
+        {
+            if (Volatile.Read(ref _generation) != seen)
+                return;
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        Interlocked.Exchange(ref _sleeping[worker], 1);
+        if (Volatile.Read(ref _generation) != seen)
+        {
+            if (Interlocked.Exchange(ref _sleeping[worker], 0) == 1)
+                return;
+            // The caller took the flag: its release is on the way.
+        }
+        _start[worker].Wait();
+    }
+
     private void WorkerLoop(int slice)
     {
+        int seen = 0;
         while (true)
         {
-            _start[slice - 1].Wait();
+            WaitForWork(slice - 1, seen);
+            seen = Volatile.Read(ref _generation);
             if (_stopping)
                 return;
             try
             {
-                int start = SliceEnd(slice - 1, _slices);
-                int end = SliceEnd(slice, _slices);
-                _job!.ExecuteRows(_memory!, start, end, _memory!.ScratchSlice(slice));
+                if (slice < _slices)
+                {
+                    int start = SliceEnd(slice - 1, _slices);
+                    int end = SliceEnd(slice, _slices);
+                    _job!.ExecuteRows(_memory!, start, end, _memory!.ScratchSlice(slice));
+                }
             }
             catch (Exception e)
             {
@@ -95,7 +162,7 @@ internal sealed class WorkerPool : IDisposable
             }
             finally
             {
-                if (Interlocked.Decrement(ref _pending) == 0)
+                if (Interlocked.Decrement(ref _pending) == 0 && Interlocked.Exchange(ref _callerSleeping, 0) == 1)
                     _done.Release();
             }
         }
@@ -106,6 +173,7 @@ internal sealed class WorkerPool : IDisposable
         if (_stopping)
             return;
         _stopping = true;
+        Interlocked.Increment(ref _generation);
         foreach (var s in _start)
             s.Release();
         foreach (var t in _workers)

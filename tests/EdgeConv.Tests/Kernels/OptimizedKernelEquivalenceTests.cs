@@ -122,9 +122,13 @@ public class OptimizedKernelEquivalenceTests
             {
                 var kernel = new PointwiseConvInt8(c.Q, c.Filter, c.FilterShape, c.Bias, isa);
                 int rows = c.OutShape.N * c.OutShape.H, split = rows / 3;
+                int pixels = rows * c.OutShape.W, pixelSplit = Math.Min(pixels, pixels / 3 + 1);
                 return output =>
                 {
-                    // Two row ranges, as two threads would run them.
+                    // Slices as threads run them: two pixel ranges (cut off the 4-pixel tiles), then two row
+                    // ranges over the same output, which must leave it unchanged.
+                    kernel.RunPixels(c.Input, c.InShape, output, c.OutShape, pixelSplit, pixels);
+                    kernel.RunPixels(c.Input, c.InShape, output, c.OutShape, 0, pixelSplit);
                     kernel.Run(c.Input, c.InShape, output, c.OutShape, split, rows);
                     kernel.Run(c.Input, c.InShape, output, c.OutShape, 0, split);
                 };

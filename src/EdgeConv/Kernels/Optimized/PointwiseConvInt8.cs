@@ -144,24 +144,27 @@ public sealed class PointwiseConvInt8
 
     /// <summary>Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one (batch, y) pair of pixels.</summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
+        => RunPixels(input, inShape, output, outShape, rowStart * inShape.W, rowEnd * inShape.W);
+
+    /// <summary>Computes output pixels [<paramref name="first"/>, <paramref name="end"/>) in NHWC order (finer slices for threads than rows).</summary>
+    public void RunPixels(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int first, int end)
     {
         if (_portable is not null)
         {
-            _portable.Run(input, inShape, output, outShape, rowStart, rowEnd);
+            _portable.RunPixels(input, inShape, output, outShape, first, end);
             return;
         }
-        PointwiseConvInt8Vector128.ValidateRun(_inDepth, _outDepth, input, inShape, output, outShape);
-        int pixels = rowEnd * inShape.W;
+        PointwiseConvInt8Vector128.ValidateRun(_inDepth, _outDepth, input, inShape, output, outShape, first, end);
+        int pixels = end;
         int cin = _inDepth, cout = _outDepth;
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte outRef = ref MemoryMarshal.GetReference(output);
         if (_dot is not null)
         {
-            int first = rowStart * inShape.W;
             _dot.Run(ref Unsafe.Add(ref x, (nint)first * cin), cin, pixels - first, ref Unsafe.Add(ref outRef, (nint)first * cout), cout);
             return;
         }
-        for (int p = rowStart * inShape.W; p < pixels; p += 2)
+        for (int p = first; p < pixels; p += 2)
         {
             int rows = Math.Min(2, pixels - p);
             ref sbyte x0 = ref Unsafe.Add(ref x, p * cin);

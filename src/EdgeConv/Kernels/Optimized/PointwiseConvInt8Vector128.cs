@@ -78,9 +78,12 @@ public sealed class PointwiseConvInt8Vector128
             throw new ArgumentException($"Bias has {bias.Length} values, expected {filterShape.N}.", nameof(bias));
     }
 
-    /// <summary>The shape and length checks of <see cref="Run(ReadOnlySpan{sbyte}, Shape4, Span{sbyte}, Shape4, int, int)"/>, shared with <see cref="PointwiseConvInt8"/>.</summary>
-    internal static void ValidateRun(int inDepth, int outDepth, ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape)
+    /// <summary>The pixel range, shape and length checks of <see cref="RunPixels"/>, shared with <see cref="PointwiseConvInt8"/>.</summary>
+    internal static void ValidateRun(int inDepth, int outDepth, ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape,
+        int first, int end)
     {
+        if (first < 0 || end > inShape.N * inShape.H * inShape.W || first > end)
+            throw new ArgumentOutOfRangeException(nameof(first), $"Pixels [{first}, {end}) are outside [0, {inShape.N * inShape.H * inShape.W}).");
         if (inShape.C != inDepth || outShape.C != outDepth || outShape.N != inShape.N || outShape.H != inShape.H || outShape.W != inShape.W)
             throw new ArgumentException($"Shapes {inShape} -> {outShape} do not fit a 1x1 stride-1 filter {inDepth} -> {outDepth} channels.", nameof(outShape));
         if (input.Length < inShape.FlatSize || output.Length < outShape.FlatSize)
@@ -93,10 +96,13 @@ public sealed class PointwiseConvInt8Vector128
 
     /// <summary>Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one (batch, y) pair of pixels.</summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
-    {
-        ValidateRun(_inDepth, _outDepth, input, inShape, output, outShape);
+        => RunPixels(input, inShape, output, outShape, rowStart * inShape.W, rowEnd * inShape.W);
 
-        int first = rowStart * inShape.W, pixels = (rowEnd - rowStart) * inShape.W;
+    /// <summary>Computes output pixels [<paramref name="first"/>, <paramref name="end"/>) in NHWC order (finer slices for threads than rows).</summary>
+    public void RunPixels(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int first, int end)
+    {
+        ValidateRun(_inDepth, _outDepth, input, inShape, output, outShape, first, end);
+        int pixels = end - first;
         GemmInt8Vector128.Run(ref Unsafe.Add(ref MemoryMarshal.GetReference(input), first * _inDepth), _inDepth, pixels, _inDepth,
             ref MemoryMarshal.GetArrayDataReference(_filter), _outDepth, ref MemoryMarshal.GetArrayDataReference(_bias),
             _requant, 0, ref Unsafe.Add(ref MemoryMarshal.GetReference(output), first * _outDepth), _outDepth);

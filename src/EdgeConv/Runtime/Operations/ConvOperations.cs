@@ -107,17 +107,27 @@ internal sealed class Conv2DOperation : Operation, IRowParallel
                 m.Write<float>(_output), _outShape);
             return;
         }
-        ExecuteRows(m, 0, _outShape.N * _outShape.H, m.Scratch);
+        ExecuteRows(m, 0, ParallelRows, m.Scratch);
     }
 
-    /// <summary>int8 convs split by output row; float runs whole (it is the reference engine, not a hot path).</summary>
-    public int ParallelRows => _isFloat ? 0 : _outShape.N * _outShape.H;
+    /// <summary>Pixels per slice unit of a pointwise conv: its GEMM's tile height.</summary>
+    private const int PointwisePixels = GemmInt8Tile4x16.TileRows;
+
+    /// <summary>
+    /// int8 convs split by output row, pointwise ones by groups of 4 pixels (a 7×7 layer has only 7 rows
+    /// to share between threads, but 13 groups); float runs whole (it is the reference engine, not a hot path).
+    /// </summary>
+    public int ParallelRows => _isFloat ? 0 :
+        _pointwise is not null ? (int)(((long)_outShape.N * _outShape.H * _outShape.W + PointwisePixels - 1) / PointwisePixels) :
+        _outShape.N * _outShape.H;
 
     public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
     {
         if (_pointwise is not null)
         {
-            _pointwise.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, start, end);
+            int pixels = _outShape.N * _outShape.H * _outShape.W;
+            _pointwise.RunPixels(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape,
+                Math.Min(start * PointwisePixels, pixels), Math.Min(end * PointwisePixels, pixels));
             return;
         }
         if (_general is not null)

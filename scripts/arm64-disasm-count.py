@@ -30,8 +30,8 @@ destination lane (8 for .8h, 4 for .4s), an sdot four per destination lane (16 f
 and sadalp only add. Counts are then scaled to one unit of --unit-macs MACs (16 = 16 channels x
 1 tap of a depthwise conv; 256 for a GEMM).
 
-Bounds checks: a call (bl/blr) inside the loop, or a branch from the loop to code that calls a
-CORINFO_HELP_*THROW* / RNGCHKFAIL helper or a ThrowHelper method (or traps with brk), is reported.
+Bounds checks: a call (bl/blr) inside the loop, or a branch from the loop to a block that calls a
+CORINFO_HELP_*THROW* / RNGCHKFAIL helper or a ThrowHelper method, is reported.
 """
 import argparse
 import fnmatch
@@ -52,7 +52,8 @@ MAC_ALWAYS = {
 MAC_SMALL_LANES = {"mul", "mla", "mls"}          # MAC-class only on 8/16-bit lanes
 ADD_ONLY = {"saddw", "saddw2", "uaddw", "uaddw2", "sadalp", "uadalp"}
 DOT = {"sdot", "udot", "usdot", "sudot"}
-THROW_RE = re.compile(r"CORINFO_HELP_(RNGCHKFAIL|\w*THROW\w*|OVERFLOW|FAIL_FAST)|ThrowHelper|::?Throw", re.I)
+# Not CORINFO_HELP_FAIL_FAST: that is the stack-cookie check of a method with stackalloc, at its exit.
+THROW_RE = re.compile(r"CORINFO_HELP_(RNGCHKFAIL|\w*THROW\w*|OVERFLOW)|ThrowHelper|::?Throw", re.I)
 SIMD_RE = re.compile(r"\bv\d+\.|\bv\d+\b|\b[qdshb]\d+\b")
 ARRANGEMENT_RE = re.compile(r"\bv\d+\.(\d+)([bhsd])\b")
 LANE_BITS = {"b": 8, "h": 16, "s": 32, "d": 64}
@@ -172,15 +173,16 @@ def find_loops(insns, labels):
 
 
 def throws_from(insns, labels, label, seen=None):
-    """Whether the code reached at label (following fall-through and unconditional b) throws."""
+    """Whether the block at label (and what an unconditional b from it reaches) calls a throw helper.
+    The JIT puts each throw in a block of its own that is only branched to."""
     seen = seen or set()
     if label in seen or label not in labels:
         return None
     seen.add(label)
     for insn in insns[labels[label]:]:
+        if insn.label != label:
+            return None
         if insn.mnemonic in CALLS and THROW_RE.search(insn.operands):
-            return insn.text
-        if insn.mnemonic == "brk":
             return insn.text
         if insn.mnemonic == "b":
             return throws_from(insns, labels, insn.target, seen)
@@ -349,7 +351,8 @@ def analyze_file(path, macs, unit, loop):
 
 
 def cmd_analyze(args):
-    for meth, res in analyze_file(args.listing, args.unit_macs, args.unit, args.loop):
+    unit = args.unit or f"{args.unit_macs} MACs"
+    for meth, res in analyze_file(args.listing, args.unit_macs, unit, args.loop):
         sys.stdout.write(text_report(meth, res))
         sys.stdout.write("\n")
     return 0
@@ -433,7 +436,7 @@ def main():
     a = sub.add_parser("analyze", help="print the hot-loop counts of a listing")
     a.add_argument("--listing", required=True)
     a.add_argument("--unit-macs", type=int, default=256)
-    a.add_argument("--unit", default="256 MACs")
+    a.add_argument("--unit", default=None, help="the unit's name (default: 'N MACs')")
     a.add_argument("--loop", default=None, help="label that starts the loop to count (default: the hottest innermost)")
     r = sub.add_parser("report", help="write NAME.counts.txt per path and a markdown summary")
     r.add_argument("--root", required=True)

@@ -157,7 +157,7 @@ done
 runtime=$(sed -n 's/.*Microsoft\.NETCore\.App\.Runtime\.linux-arm64\/\([^"]*\)".*/\1/p' "$PUBLISH_DIR/EdgeConv.Cli.deps.json" | head -n 1)
 context="Model: \`$(basename "$MODEL")\`, one \`bench --iterations 1 --warmup 0 --threads 1\` per path under \`qemu-aarch64-static\`; "
 context+=".NET runtime ${runtime:-?} (linux-arm64), DOTNET_TieredCompilation=0 (FullOpts), DOTNET_JitDisasmDiffable=1; "
-context+="source commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet -- src || echo ' plus uncommitted changes under src/')."
+context+="src/ as of commit $(git -C "$ROOT" log -1 --format=%h -- src)$(git -C "$ROOT" diff --quiet HEAD -- src || echo ' plus uncommitted changes')."
 IFS=, ; paths_arg="${RUN_PATHS[*]}"; unset IFS
 "${COUNT[@]}" report --root "$DOCS" --paths "$paths_arg" "${METHOD_ARGS[@]}" --context "$context" > "$DOCS/SUMMARY.md"
 rmdir "$DOCS"/* 2>/dev/null || true   # a path whose every listing equals its twin's

@@ -32,12 +32,6 @@ X64_FALLBACK_PASSES=(
 # What every pass of one architecture checks (PlatformSmokeTests), besides its own settings.
 X64_COMMON_EXPECT="EDGECONV_EXPECT_ARCH=x64 EDGECONV_EXPECT_ADVSIMD=0 EDGECONV_EXPECT_DP=0 EDGECONV_EXPECT_RDM=0"
 ARM64_COMMON_EXPECT="EDGECONV_EXPECT_ARCH=arm64 EDGECONV_EXPECT_HWACCEL=1 EDGECONV_EXPECT_AVX2=0 EDGECONV_EXPECT_AVX512=0"
-# Every arm64 pass runs with W^X off: .NET's W^X writes code through a second (memfd) mapping,
-# which qemu-user does not see, so it keeps running stale translated code and the test process
-# dies at random (SIGSEGV, or NullReferenceException in code that has none) once the suite is
-# bigger than a smoke test (dotnet/runtime#94909). It changes how code is written, not what the
-# JIT generates.
-ARM64_QEMU_ENV="DOTNET_EnableWriteXorExecute=0"
 # arm64 passes under qemu: "name|qemu -cpu model|VAR=value ..."
 #   cortex-a53: Pi 3 / Zero 2, cortex-a72: Pi 4 (no SDOT, no SQRDMLAH), cortex-a76: Pi 5 (SDOT).
 ARM64_PASSES=(
@@ -46,9 +40,6 @@ ARM64_PASSES=(
   "arm64-cortex-a76|cortex-a76|EDGECONV_EXPECT_ADVSIMD=1 EDGECONV_EXPECT_DP=1 EDGECONV_EXPECT_RDM=1"
   "arm64-cortex-a76-no-dp|cortex-a76|DOTNET_EnableArm64Dp=0 EDGECONV_EXPECT_ADVSIMD=1 EDGECONV_EXPECT_DP=0 EDGECONV_EXPECT_RDM=1"
 )
-# Debian packages the arm64 passes need on the host, and arm64 packages unpacked into the sysroot.
-ARM64_HOST_PACKAGES=(qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)
-ARM64_SYSROOT_PACKAGES=(libssl3:arm64 libicu72:arm64)
 # ---------------------------------------------------------------------------------------------
 
 usage() {
@@ -73,7 +64,9 @@ if [[ $RUN_X86 == 0 && $RUN_ARM64 == 0 ]]; then
 fi
 
 CACHE="${EDGECONV_CACHE:-${HOME:-/root}/.cache/edgeconv}"
-SYSROOT="$CACHE/arm64-sysroot"
+ARM64_PREREQ_HINT="or run only the x86-64 passes:  ./scripts/test.sh --x86-only"
+# shellcheck source=lib/arm64-qemu.sh
+source "$ROOT/scripts/lib/arm64-qemu.sh"   # SYSROOT, ARM64_QEMU_ENV, ensure_arm64_prereqs, pkg_installed
 OUT="$ROOT/artifacts/test"
 LOGS="$OUT/logs"
 ARM64_PUBLISH="$OUT/arm64-publish"
@@ -198,69 +191,6 @@ run_x86() {
     run_pass "$name" "x64 test executable, ${envs%% *}" "$X64_COMMON_EXPECT $host_expect $envs" \
       "$exe" "${XUNIT_ARGS[@]}" "${FALLBACK_FILTER[@]}" "${EXTRA_ARGS[@]}"
   done
-}
-
-# ------------------------------------------------------------------ arm64 prerequisites
-say_run() { echo "+ $*"; "$@"; }
-pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-sysroot_ready() { [[ -f $SYSROOT/.complete && $(cat "$SYSROOT/.complete") == "${ARM64_SYSROOT_PACKAGES[*]}" ]]; }
-
-# Installs the host packages and builds the sysroot, each only when missing, with at most one
-# apt-get update (and none when nothing is missing). Needs root for that; says why on failure.
-ensure_arm64_prereqs() {
-  local missing=() p need_sysroot=0
-  for p in "${ARM64_HOST_PACKAGES[@]}"; do pkg_installed "$p" || missing+=("$p"); done
-  sysroot_ready || need_sysroot=1
-  if [[ ${#missing[@]} == 0 && $need_sysroot == 0 ]]; then
-    echo "arm64 prerequisites: present (sysroot $SYSROOT)"
-    return 0
-  fi
-  if [[ $(id -u) != 0 ]]; then
-    echo "The ARM64 passes need what this user (not root) cannot install:" >&2
-    [[ ${#missing[@]} == 0 ]] || echo "  Debian packages: ${missing[*]}" >&2
-    [[ $need_sysroot == 0 ]] || echo "  the arm64 sysroot $SYSROOT" >&2
-    echo "Install them once with:  sudo EDGECONV_CACHE='$CACHE' ./scripts/test.sh --prepare-only" >&2
-    echo "or run only the x86-64 passes:  ./scripts/test.sh --x86-only" >&2
-    return 1
-  fi
-  # Called from an `if`, where set -e is off: every step checks its own status.
-  export DEBIAN_FRONTEND=noninteractive
-  if [[ $need_sysroot == 1 ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    say_run dpkg --add-architecture arm64 || return 1
-  fi
-  say_run apt-get update -qq || return 1
-  if [[ ${#missing[@]} != 0 ]]; then
-    echo "+ apt-get install -y --no-install-recommends ${missing[*]}  (log: artifacts/test/logs/apt-install.log)"
-    if ! apt-get install -y -q --no-install-recommends "${missing[@]}" > "$LOGS/apt-install.log" 2>&1; then
-      cat "$LOGS/apt-install.log" >&2
-      return 1
-    fi
-  fi
-  if [[ $need_sysroot == 1 ]]; then
-    # The arm64 glibc/libstdc++/libgcc of the -cross packages, plus OpenSSL and ICU (the runtime
-    # loads them), unpacked with dpkg -x, never installed (docs/TESTING.md).
-    local tmp deb
-    tmp=$(mktemp -d) || return 1
-    chown _apt "$tmp" 2>/dev/null || true # lets apt download sandboxed, without a warning
-    (cd "$tmp" && say_run apt-get download -qq "${ARM64_SYSROOT_PACKAGES[@]}") || { rm -rf "$tmp"; return 1; }
-    for p in "${ARM64_SYSROOT_PACKAGES[@]}"; do
-      deb=$(compgen -G "$tmp/${p%%:*}_*_arm64.deb" | head -n 1)
-      if [[ -z $deb ]] || ! dpkg -x "$deb" "$tmp/root"; then
-        echo "could not download or unpack $p" >&2
-        rm -rf "$tmp"
-        return 1
-      fi
-    done
-    echo "+ assembling $SYSROOT/lib from /usr/aarch64-linux-gnu/lib and the unpacked usr/lib/aarch64-linux-gnu"
-    rm -rf "$SYSROOT.tmp" && mkdir -p "$SYSROOT.tmp/lib" &&
-      cp -a /usr/aarch64-linux-gnu/lib/. "$SYSROOT.tmp/lib/" &&
-      cp -a "$tmp/root/usr/lib/aarch64-linux-gnu/." "$SYSROOT.tmp/lib/" &&
-      rm -rf "$SYSROOT" && mv "$SYSROOT.tmp" "$SYSROOT" &&
-      echo "${ARM64_SYSROOT_PACKAGES[*]}" > "$SYSROOT/.complete" || { rm -rf "$tmp"; return 1; }
-    rm -rf "$tmp"
-  fi
-  command -v qemu-aarch64-static >/dev/null || { echo "qemu-aarch64-static is not on PATH after the install" >&2; return 1; }
-  echo "arm64 prerequisites: installed (sysroot $SYSROOT)"
 }
 
 # ------------------------------------------------------------------ arm64 under qemu

@@ -38,8 +38,9 @@ cd "$ROOT"
 DISASM_METHODS=(
   # Depthwise 3x3, the unrolled path (AdvSimd "mla8": SMULL/SMLAL + SADDW), on every path.
   "depthwise-3x3|*DepthwiseConvInt8Vector128:Row3x3|16|16 channels x 1 tap"
-  # Pointwise with Dp (a76): Tile<ArmSdot,...>, SDOT, 2 pixels x 4 channels x 16 deep.
-  "pointwise-sdot|*PointwiseConvInt8:Tile*|256|256 MACs"
+  # GEMM with Dp (a76): GemmInt8Tile4x16's ArmDp micro-kernel (pointwise, im2col conv and fully
+  # connected), SDOT by element, 4 rows x 16 columns x 16 deep per iteration.
+  "gemm-4x16c4-sdot|*ArmDpTile:Tile|256|256 MACs"
   # Pointwise without Dp (a53, a72, a76 with Dp off) runs the portable GEMM; so do the general conv
   # (im2col) and fully connected kernels on every path.
   "gemm-vector128|*GemmInt8Vector128:Tile|256|256 MACs"

@@ -75,10 +75,11 @@ internal static class GemmInt8Vector128
         {
             var v0 = Vector128.LoadUnsafe(ref x0, (nuint)k);
             var v1 = Vector128.LoadUnsafe(ref x1, (nuint)k);
-            var x0l = Vector128.WidenLower(v0);
+            // Upper halves first, so that WidenLower is each vector's last use (no register copy on ARM64).
             var x0h = Vector128.WidenUpper(v0);
-            var x1l = Vector128.WidenLower(v1);
+            var x0l = Vector128.WidenLower(v0);
             var x1h = Vector128.WidenUpper(v1);
+            var x1l = Vector128.WidenLower(v1);
             Accumulate16(x0l, x0h, x1l, x1h, ref Unsafe.Add(ref f0, k), ref a00, ref a10);
             Accumulate16(x0l, x0h, x1l, x1h, ref Unsafe.Add(ref f1, k), ref a01, ref a11);
             Accumulate16(x0l, x0h, x1l, x1h, ref Unsafe.Add(ref f2, k), ref a02, ref a12);
@@ -124,7 +125,7 @@ internal static class GemmInt8Vector128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> WidenSum(Vector128<short> v) => Vector128.WidenLower(v) + Vector128.WidenUpper(v);
+    private static Vector128<int> WidenSum(Vector128<short> v) => Vector128.WidenUpper(v) + Vector128.WidenLower(v);
 
     /// <summary>8 int8 values widened to int16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

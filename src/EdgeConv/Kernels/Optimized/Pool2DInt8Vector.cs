@@ -30,8 +30,8 @@ public enum VectorWidth
 /// clamp.</para>
 /// <para><b>Average</b>: the reference sums the taps in int32 and divides with
 /// <c>sum &gt; 0 ? (sum + n/2)/n : (sum − n/2)/n</c> (C division, truncating), n the clipped tap count. Here the
-/// taps are summed in int16 over groups of at most 256 taps (|sum| ≤ 256·128 = 2^15, and −2^15 fits), each group
-/// widened into int32 accumulators, so the int32 sum is the reference's. The division is done in float32:
+/// taps are summed by <see cref="Int8ChannelSums"/> (int16 over groups of rows of at most 256 taps, widened into
+/// int32), which gives the reference's int32 sum. The division is done in float32:
 /// x = sum ± n/2 and n are exact floats while |x| &lt; 2^24, and the correctly rounded quotient truncates to the
 /// integer quotient. (If x/n is an integer q, it is |q| &lt; 2^24, a float. Otherwise x = q·n + j with
 /// 0 &lt; |j| &lt; n, so |x/n| is at least 1/n from the next integer away from zero, while rounding moves it by at most
@@ -44,8 +44,6 @@ public enum VectorWidth
 /// </remarks>
 public sealed class Pool2DInt8Vector
 {
-    private const int MaxInt16Taps = 256;   // taps whose int8 sum fits int16
-
     private readonly ConvGeometry _g;
     private readonly int _fh, _fw, _groupRows;
     private readonly sbyte _min, _max;
@@ -57,7 +55,7 @@ public sealed class Pool2DInt8Vector
 
     /// <summary>Whether the kernel computes this pooling (see the limits in the remarks).</summary>
     public static bool IsApplicable(bool isMax, int filterH, int filterW, int actMin, int actMax, Shape4 inShape, Shape4 outShape) =>
-        filterH >= 1 && filterW >= 1 && (isMax || (filterW <= MaxInt16Taps && (long)filterH * filterW <= 1 << 16))
+        filterH >= 1 && filterW >= 1 && (isMax || (filterW <= Int8ChannelSums.MaxInt16Taps && (long)filterH * filterW <= 1 << 16))
         && actMin >= sbyte.MinValue && actMax <= sbyte.MaxValue && actMin <= actMax
         && inShape.C == outShape.C && inShape.N == outShape.N
         && inShape.N >= 0 && inShape.H >= 0 && inShape.W >= 0 && inShape.C >= 0 && outShape.H >= 0 && outShape.W >= 0;
@@ -71,7 +69,7 @@ public sealed class Pool2DInt8Vector
         (_isMax, _g, _fh, _fw, _inShape, _outShape, Width) = (isMax, g, filterH, filterW, inShape, outShape, width);
         _min = (sbyte)actMin;
         _max = (sbyte)actMax;
-        _groupRows = Math.Max(1, MaxInt16Taps / filterW);
+        _groupRows = Int8ChannelSums.GroupRows(filterW);
     }
 
     /// <summary>The vector width of the main steps.</summary>
@@ -194,8 +192,8 @@ public sealed class Pool2DInt8Vector
         var acc = Vector128.Create(sbyte.MinValue);
         for (int y = 0; y < w.Rows; y++)
             for (int x = 0; x < w.Cols; x++)
-                acc = Vector128.Max(acc, Load8(ref w.At(y, x, ch)));
-        Store8(ref Unsafe.Add(ref dst, ch), Vector128.Min(Vector128.Max(acc, Vector128.Create(_min)), Vector128.Create(_max)));
+                acc = Vector128.Max(acc, Int8ChannelSums.Load8(ref w.At(y, x, ch)));
+        Int8ChannelSums.Store8(ref Unsafe.Add(ref dst, ch), Vector128.Min(Vector128.Max(acc, Vector128.Create(_min)), Vector128.Create(_max)));
     }
 
     private void AveragePixel(in Window w, ref sbyte dst, int c, int count)
@@ -239,23 +237,7 @@ public sealed class Pool2DInt8Vector
 
     private void Average32(in Window w, ref sbyte dst, int ch, in Divisor d)
     {
-        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (int y0 = 0; y0 < w.Rows; y0 += _groupRows)
-        {
-            Vector256<short> s0 = default, s1 = default;
-            int y1 = Math.Min(w.Rows, y0 + _groupRows);
-            for (int y = y0; y < y1; y++)
-                for (int x = 0; x < w.Cols; x++)
-                {
-                    var v = Vector256.LoadUnsafe(ref w.At(y, x, ch));
-                    s0 += Vector256.WidenLower(v);
-                    s1 += Vector256.WidenUpper(v);
-                }
-            a0 += Vector256.WidenLower(s0);
-            a1 += Vector256.WidenUpper(s0);
-            a2 += Vector256.WidenLower(s1);
-            a3 += Vector256.WidenUpper(s1);
-        }
+        Int8ChannelSums.Sum32(ref w.At(0, 0, ch), w.Rows, w.Cols, w.RowStride, w.PixelStride, _groupRows, out var a0, out var a1, out var a2, out var a3);
         var lo = Vector256.NarrowWithSaturation(d.Divide(a0), d.Divide(a1));
         var hi = Vector256.NarrowWithSaturation(d.Divide(a2), d.Divide(a3));
         var r = Vector256.NarrowWithSaturation(lo, hi);
@@ -264,23 +246,7 @@ public sealed class Pool2DInt8Vector
 
     private void Average16(in Window w, ref sbyte dst, int ch, in Divisor d)
     {
-        Vector128<int> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (int y0 = 0; y0 < w.Rows; y0 += _groupRows)
-        {
-            Vector128<short> s0 = default, s1 = default;
-            int y1 = Math.Min(w.Rows, y0 + _groupRows);
-            for (int y = y0; y < y1; y++)
-                for (int x = 0; x < w.Cols; x++)
-                {
-                    var v = Vector128.LoadUnsafe(ref w.At(y, x, ch));
-                    s0 += Vector128.WidenLower(v);
-                    s1 += Vector128.WidenUpper(v);
-                }
-            a0 += Vector128.WidenLower(s0);
-            a1 += Vector128.WidenUpper(s0);
-            a2 += Vector128.WidenLower(s1);
-            a3 += Vector128.WidenUpper(s1);
-        }
+        Int8ChannelSums.Sum16(ref w.At(0, 0, ch), w.Rows, w.Cols, w.RowStride, w.PixelStride, _groupRows, out var a0, out var a1, out var a2, out var a3);
         var lo = Vector128.NarrowWithSaturation(d.Divide(a0), d.Divide(a1));
         var hi = Vector128.NarrowWithSaturation(d.Divide(a2), d.Divide(a3));
         var r = Vector128.NarrowWithSaturation(lo, hi);
@@ -289,20 +255,10 @@ public sealed class Pool2DInt8Vector
 
     private void Average8(in Window w, ref sbyte dst, int ch, in Divisor d)
     {
-        Vector128<int> a0 = default, a1 = default;
-        for (int y0 = 0; y0 < w.Rows; y0 += _groupRows)
-        {
-            Vector128<short> s = default;
-            int y1 = Math.Min(w.Rows, y0 + _groupRows);
-            for (int y = y0; y < y1; y++)
-                for (int x = 0; x < w.Cols; x++)
-                    s += Vector128.WidenLower(Load8(ref w.At(y, x, ch)));
-            a0 += Vector128.WidenLower(s);
-            a1 += Vector128.WidenUpper(s);
-        }
+        Int8ChannelSums.Sum8(ref w.At(0, 0, ch), w.Rows, w.Cols, w.RowStride, w.PixelStride, _groupRows, out var a0, out var a1);
         var n = Vector128.NarrowWithSaturation(d.Divide(a0), d.Divide(a1));
         var r = Vector128.NarrowWithSaturation(n, n);
-        Store8(ref Unsafe.Add(ref dst, ch), Vector128.Min(Vector128.Max(r, Vector128.Create(_min)), Vector128.Create(_max)));
+        Int8ChannelSums.Store8(ref Unsafe.Add(ref dst, ch), Vector128.Min(Vector128.Max(r, Vector128.Create(_min)), Vector128.Create(_max)));
     }
 
     /// <summary>The reference's rounded division by one pixel's tap count, in float32 (exact: see the remarks).</summary>
@@ -327,14 +283,4 @@ public sealed class Pool2DInt8Vector
             return Vector128.ConvertToInt32Native(Vector128.ConvertToSingle(x) / Vector128.Create(_count));
         }
     }
-
-    /// <summary>8 bytes into the lower half of a vector (the upper half zero).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> Load8(ref sbyte at) =>
-        Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref at))).AsSByte();
-
-    /// <summary>The lower 8 bytes of <paramref name="v"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store8(ref sbyte at, Vector128<sbyte> v) =>
-        Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref at), v.AsInt64().ToScalar());
 }

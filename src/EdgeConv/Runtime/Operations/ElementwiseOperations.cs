@@ -213,6 +213,7 @@ internal sealed class MeanOperation : Operation
     private readonly Shape4 _inShape;
     private readonly MeanInt8Params _params;
     private readonly bool _isFloat;
+    private readonly MeanInt8Vector128? _optimized;   // int8 where Vector128 is accelerated
 
     public MeanOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -238,9 +239,11 @@ internal sealed class MeanOperation : Operation
         var (si, zi) = ctx.Int8Quant(input, "input");
         var (so, zo) = ctx.Int8Quant(output, "output");
         _params = ctx.Guard(() => MeanInt8Reference.Prepare(si, zi, so, zo));
+        if (Vector128.IsHardwareAccelerated && MeanInt8Vector128.IsApplicable(_params, _inShape))
+            _optimized = new MeanInt8Vector128(_params, _inShape);
     }
 
-    public override string KernelName => _isFloat ? "MeanFloat" : "MeanInt8Reference";
+    public override string KernelName => _isFloat ? "MeanFloat" : _optimized is not null ? nameof(MeanInt8Vector128) : "MeanInt8Reference";
 
     public override long Macs => _inShape.FlatSize;
 
@@ -250,6 +253,8 @@ internal sealed class MeanOperation : Operation
     {
         if (_isFloat)
             MeanFloat.Run(_inShape, m.Read<float>(_input), m.Write<float>(_output));
+        else if (_optimized is not null)
+            _optimized.Run(m.Read<sbyte>(_input), m.Write<sbyte>(_output));
         else
             MeanInt8Reference.Run(_params, _inShape, m.Read<sbyte>(_input), m.Write<sbyte>(_output));
     }

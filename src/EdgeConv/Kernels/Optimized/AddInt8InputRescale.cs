@@ -80,7 +80,7 @@ internal readonly struct AddInt8InputRescale
     /// <summary>log2(m_h), where <see cref="IsShift"/>.</summary>
     public int ShiftLeft => System.Numerics.BitOperations.Log2((uint)MulHigh);
 
-    /// <summary>The rescaled input for int8 value <paramref name="v"/> (scalar; for tests and tails).</summary>
+    /// <summary>The rescaled input for int8 value <paramref name="v"/>, in scalar code (the tests check the formula with it).</summary>
     public int Apply(int v)
     {
         int lo = v * MulLow + AddLow + (v < NegativeBelow ? NegativeAdjust : 0);

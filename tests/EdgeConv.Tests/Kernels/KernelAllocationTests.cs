@@ -1,5 +1,7 @@
 using EdgeConv.Graph;
+using EdgeConv.Kernels;
 using EdgeConv.Kernels.Float;
+using EdgeConv.Kernels.Optimized;
 using EdgeConv.Kernels.Reference;
 using EdgeConv.Quantization;
 using EdgeConv.Tests.Support;
@@ -42,6 +44,17 @@ public class KernelAllocationTests
         var bools = new bool[shape.FlatSize];
         var sliced = new byte[small.FlatSize];
         int[] sliceIn = [1, 3, 3, 8], sliceBegin = [0, 1, 1, 0], sliceOut = [1, 2, 2, 8];
+        // The optimized kernels of the non-conv ops (the conv ones have their own tests in OptimizedKernelEquivalenceTests).
+        var poolGeometry = ConvGeometry.Create(Padding.Same, 2, 2, 1, 1, 3, 3, 2, 2, out int poolH, out int poolW);
+        var pooled = new Shape4(1, poolH, poolW, 8);
+        var pools = new[] { true, false }.SelectMany(isMax => new[] { VectorWidth.Vector128, VectorWidth.Vector256 }
+            .Select(w => new Pool2DInt8Vector(isMax, poolGeometry, 2, 2, -128, 127, shape, pooled, w))).ToArray();
+        var pooledOut = new sbyte[pooled.FlatSize];
+        var addVector = new AddInt8Vector128(add);
+        var subAvx2 = AddInt8Avx2.IsSupported ? new AddInt8Avx2(sub, subtract: true) : null;
+        var pad = new Pad4DVector128([1, 3, 3, 8], [0, 1, 0, 2], [1, 4, 3, 10], [0]);
+        var padded = new byte[4 * 3 * 10];
+        var meanVector = new MeanInt8Vector128(meanP, shape);
 
         void RunAll()
         {
@@ -79,6 +92,12 @@ public class KernelAllocationTests
             EqualFloat.Run(shape, f, shape, f2, shape, bools);
             CastReference.Run(ElementType.Int8, System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), ElementType.Float32,
                 System.Runtime.InteropServices.MemoryMarshal.AsBytes(f2.AsSpan()), a.Length);
+            foreach (var pool in pools)
+                pool.Run(a, pooledOut, 0, pooled.N * pooled.H);
+            addVector.Run(a, a, q);
+            subAvx2?.Run(a, a, q);
+            pad.Run(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), padded);
+            meanVector.Run(a, mean);
         }
 
         RunAll(); // JIT and type initialisation happen here.

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using EdgeConv.Kernels.Reference;
 
@@ -13,25 +12,31 @@ namespace EdgeConv.Kernels.Optimized;
 /// <remarks>
 /// <para>Per element, TFLite's AddFunc: each input plus its offset, shifted left by <c>LeftShift</c> (20),
 /// rescaled with MultiplyByQuantizedMultiplierSmallerThanOneExp; the two added (or subtracted), rescaled to the
-/// output the same way, plus the output zero point, clamped. Each rescale is one
-/// <see cref="QuantizedMultiplierVector128"/> (for shifts ≤ 0 it is exactly SmallerThanOneExp). No step
-/// overflows int32: |x + offset| ≤ 255, so the shifted value is below 2^28 and each rescaled one no larger;
-/// the reference wraps nowhere either. The int32 results are narrowed with saturation and then clamped,
-/// which equals clamping first because the clamp bounds lie inside int8.</para>
+/// output the same way, plus the output zero point, clamped. Each input's rescale is
+/// <see cref="AddInt8InputRescale"/>: int32 multiplies and shifts whose exactness its remarks prove (or a shift and
+/// an add for the input with the larger scale; see <see cref="AddInt8Loop"/>). The output
+/// rescale is one <see cref="QuantizedMultiplierVector128"/> (for shifts ≤ 0 it is exactly SmallerThanOneExp).
+/// No step overflows int32: each rescaled input is at most 255·2^20·m/2^31 &lt; 2^28 in magnitude, so their sum
+/// or difference is below 2^29; the reference wraps nowhere either. The int32 results are narrowed with
+/// saturation and then clamped, which equals clamping first because the clamp bounds lie inside int8.</para>
 /// <para>Elements after the last multiple of 16 take the reference's scalar rule.</para>
-/// <para>Limits: the three shifts in [−31, 0]; the left shift in [0, 23]; the clamp inside int8. An instance is
-/// immutable; <see cref="Run"/> allocates nothing and may run on any slice (threads may split the elements).</para>
+/// <para>Limits: left shift 20; the three shifts in [−31, 0]; multipliers ≥ 0; offsets minus int8 zero points;
+/// the clamp inside int8 (every ADD/SUB that <see cref="AddInt8Reference.Prepare"/> and
+/// <see cref="SubInt8Reference.Prepare"/> produce). An instance is immutable; <see cref="Run"/> allocates nothing and
+/// may run on any slice (threads may split the elements).</para>
 /// </remarks>
 public sealed class AddInt8Vector128
 {
     private readonly AddInt8Params _p;
     private readonly bool _subtract;
-    private readonly QuantizedMultiplierVector128 _m1, _m2, _mo;
+    private readonly AddInt8InputRescale _r1, _r2;
+    private readonly QuantizedMultiplierVector128 _mo;
 
     /// <summary>Whether the kernel computes this ADD/SUB (see the limits in the remarks).</summary>
     public static bool IsApplicable(in AddInt8Params p) =>
-        p.Input1Shift is >= -31 and <= 0 && p.Input2Shift is >= -31 and <= 0 && p.OutputShift is >= -31 and <= 0
-        && p.LeftShift is >= 0 and <= 23
+        AddInt8InputRescale.IsApplicable(p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.LeftShift)
+        && AddInt8InputRescale.IsApplicable(p.Input2Offset, p.Input2Multiplier, p.Input2Shift, p.LeftShift)
+        && p.OutputMultiplier >= 0 && p.OutputShift is >= -31 and <= 0
         && p.ActivationMin >= sbyte.MinValue && p.ActivationMax <= sbyte.MaxValue
         && p.ActivationMin <= sbyte.MaxValue && p.ActivationMax >= sbyte.MinValue;
 
@@ -39,11 +44,11 @@ public sealed class AddInt8Vector128
     public AddInt8Vector128(in AddInt8Params p, bool subtract = false)
     {
         if (!IsApplicable(p))
-            throw new ArgumentException($"ADD parameters {p} are outside this kernel's limits (shifts in [-31, 0], left shift <= 23, clamp inside int8).", nameof(p));
+            throw new ArgumentException($"ADD parameters {p} are outside this kernel's limits (left shift 20, shifts in [-31, 0], multipliers >= 0, int8 zero points and clamp).", nameof(p));
         _p = p;
         _subtract = subtract;
-        _m1 = new QuantizedMultiplierVector128(p.Input1Multiplier, p.Input1Shift);
-        _m2 = new QuantizedMultiplierVector128(p.Input2Multiplier, p.Input2Shift);
+        _r1 = new AddInt8InputRescale(p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.LeftShift);
+        _r2 = new AddInt8InputRescale(p.Input2Offset, p.Input2Multiplier, p.Input2Shift, p.LeftShift);
         _mo = new QuantizedMultiplierVector128(p.OutputMultiplier, p.OutputShift);
     }
 
@@ -51,45 +56,38 @@ public sealed class AddInt8Vector128
     /// <paramref name="output"/>[i] = <paramref name="input1"/>[i] ⊕ <paramref name="input2"/>[i] for every i of
     /// <paramref name="output"/> (both inputs at least as long). Allocates nothing.
     /// </summary>
-    public void Run(ReadOnlySpan<sbyte> input1, ReadOnlySpan<sbyte> input2, Span<sbyte> output)
-    {
-        int n = output.Length;
-        if (input1.Length < n || input2.Length < n)
-            throw new ArgumentException($"Inputs ({input1.Length}, {input2.Length}) are shorter than the output ({n}).", nameof(input1));
-        ref sbyte a = ref MemoryMarshal.GetReference(input1);
-        ref sbyte b = ref MemoryMarshal.GetReference(input2);
-        ref sbyte o = ref MemoryMarshal.GetReference(output);
-        var off1 = Vector128.Create(_p.Input1Offset);
-        var off2 = Vector128.Create(_p.Input2Offset);
-        var min = Vector128.Create((sbyte)_p.ActivationMin);
-        var max = Vector128.Create((sbyte)_p.ActivationMax);
-        int i = 0;
-        for (; i <= n - 16; i += 16)
-        {
-            var va = Vector128.LoadUnsafe(ref a, (nuint)i);
-            var vb = Vector128.LoadUnsafe(ref b, (nuint)i);
-            var al = Vector128.WidenLower(va);
-            var ah = Vector128.WidenUpper(va);
-            var bl = Vector128.WidenLower(vb);
-            var bh = Vector128.WidenUpper(vb);
-            var lo = Vector128.NarrowWithSaturation(
-                Combine(Vector128.WidenLower(al), Vector128.WidenLower(bl), off1, off2),
-                Combine(Vector128.WidenUpper(al), Vector128.WidenUpper(bl), off1, off2));
-            var hi = Vector128.NarrowWithSaturation(
-                Combine(Vector128.WidenLower(ah), Vector128.WidenLower(bh), off1, off2),
-                Combine(Vector128.WidenUpper(ah), Vector128.WidenUpper(bh), off1, off2));
-            Vector128.Min(Vector128.Max(Vector128.NarrowWithSaturation(lo, hi), min), max).StoreUnsafe(ref o, (nuint)i);
-        }
-        for (; i < n; i++)
-            Unsafe.Add(ref o, i) = AddInt8Reference.Combine(_p, Unsafe.Add(ref a, i), Unsafe.Add(ref b, i), _subtract);
-    }
+    public void Run(ReadOnlySpan<sbyte> input1, ReadOnlySpan<sbyte> input2, Span<sbyte> output) =>
+        AddInt8Loop.Run(new Loop(this), _p, _subtract, _r1, _r2, input1, input2, output);
 
-    /// <summary>Four lanes of AddFunc up to the output zero point (before the clamp).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector128<int> Combine(Vector128<int> x, Vector128<int> y, Vector128<int> off1, Vector128<int> off2)
+    /// <summary>The 16-element steps.</summary>
+    private readonly struct Loop(AddInt8Vector128 kernel) : IAddInt8Loop
     {
-        var s1 = _m1.Apply(Vector128.ShiftLeft(x + off1, _p.LeftShift));
-        var s2 = _m2.Apply(Vector128.ShiftLeft(y + off2, _p.LeftShift));
-        return _mo.Apply(_subtract ? s1 - s2 : s1 + s2) + Vector128.Create(_p.OutputOffset);
+        public int Run<TOp, T1, T2>(T1 r1, T2 r2, ref sbyte a, ref sbyte b, ref sbyte o, int n)
+            where TOp : struct, IAddInt8Combine where T1 : struct, IAddInt8Rescale where T2 : struct, IAddInt8Rescale
+        {
+            // Every constant in a local, so that the JIT keeps them in registers across the loop.
+            var mo = kernel._mo;
+            var offset = Vector128.Create(kernel._p.OutputOffset);
+            var min = Vector128.Create((sbyte)kernel._p.ActivationMin);
+            var max = Vector128.Create((sbyte)kernel._p.ActivationMax);
+            int i = 0;
+            for (; i <= n - 16; i += 16)
+            {
+                var va = Vector128.LoadUnsafe(ref a, (nuint)i);
+                var vb = Vector128.LoadUnsafe(ref b, (nuint)i);
+                var al = Vector128.WidenLower(va);
+                var ah = Vector128.WidenUpper(va);
+                var bl = Vector128.WidenLower(vb);
+                var bh = Vector128.WidenUpper(vb);
+                var lo = Vector128.NarrowWithSaturation(
+                    mo.Apply(TOp.Combine(r1.Apply(Vector128.WidenLower(al)), r2.Apply(Vector128.WidenLower(bl)))) + offset,
+                    mo.Apply(TOp.Combine(r1.Apply(Vector128.WidenUpper(al)), r2.Apply(Vector128.WidenUpper(bl)))) + offset);
+                var hi = Vector128.NarrowWithSaturation(
+                    mo.Apply(TOp.Combine(r1.Apply(Vector128.WidenLower(ah)), r2.Apply(Vector128.WidenLower(bh)))) + offset,
+                    mo.Apply(TOp.Combine(r1.Apply(Vector128.WidenUpper(ah)), r2.Apply(Vector128.WidenUpper(bh)))) + offset);
+                Vector128.Min(Vector128.Max(Vector128.NarrowWithSaturation(lo, hi), min), max).StoreUnsafe(ref o, (nuint)i);
+            }
+            return i;
+        }
     }
 }

@@ -116,12 +116,7 @@ public static class MeanInt8Reference
             return;
         }
 
-        (int foldedMultiplier, int foldedShift) = FoldCount(p.Multiplier, p.Shift, count);
-        // Legacy float constants, computed in float exactly as that QuantizedMeanOrSum does.
-        float scale = p.InputScale / p.OutputScale;
-        float bias = -p.InputZeroPoint * scale;
-        float countF = count;
-
+        var finish = new MeanInt8Finish(p, count);
         int c = inputShape.C;
         for (int n = 0; n < inputShape.N; n++)
         {
@@ -131,30 +126,61 @@ public static class MeanInt8Reference
                 int sum = 0;
                 for (int i = 0; i < count; i++)
                     sum += input[batchBase + i * c + ch];
-
-                int result;
-                if (p.SameQuantization)
-                {
-                    // reference_ops::Mean<int8_t, int32_t>: int32 division truncates toward zero in C++ and C#.
-                    result = sum / count;
-                }
-                else if (p.Rescale == MeanInt8Rescale.IntegerMultiplier)
-                {
-                    int shiftedSum = unchecked((int)(sum - (long)p.InputZeroPoint * count));
-                    result = FixedPoint.MultiplyByQuantizedMultiplier(shiftedSum, foldedMultiplier, foldedShift) + p.OutputZeroPoint;
-                    result = Math.Min(Math.Max(result, sbyte.MinValue), sbyte.MaxValue);
-                }
-                else
-                {
-                    float mean = sum / countF;
-                    float product = mean * scale; // two roundings: no fused multiply-add
-                    float value = MathF.Round(product + bias, MidpointRounding.AwayFromZero) + p.OutputZeroPoint;
-                    value = Math.Min(value, sbyte.MaxValue);
-                    value = Math.Max(value, sbyte.MinValue);
-                    result = (int)value;
-                }
-                output[n * c + ch] = unchecked((sbyte)result);
+                output[n * c + ch] = finish.Apply(sum);
             }
         }
+    }
+}
+
+/// <summary>
+/// <see cref="MeanInt8Reference"/>'s step from one channel's int32 sum of <c>count</c> raw int8 values to the output
+/// value, with the constants of its three paths computed once (shared with the optimized kernel's scalar fallback).
+/// </summary>
+internal readonly struct MeanInt8Finish
+{
+    private readonly MeanInt8Params _p;
+    private readonly int _count, _foldedMultiplier, _foldedShift;
+    private readonly float _scale, _bias, _countF;
+
+    /// <summary>The constants for <paramref name="count"/> (&gt; 0) values per sum.</summary>
+    public MeanInt8Finish(in MeanInt8Params p, int count)
+    {
+        _p = p;
+        _count = count;
+        (_foldedMultiplier, _foldedShift) = MeanInt8Reference.FoldCount(p.Multiplier, p.Shift, count);
+        // Legacy float constants, computed in float exactly as that QuantizedMeanOrSum does.
+        _scale = p.InputScale / p.OutputScale;
+        _bias = -p.InputZeroPoint * _scale;
+        _countF = count;
+    }
+
+    /// <summary>Multiplier and shift of the integer path with 1/count folded in.</summary>
+    public (int Multiplier, int Shift) Folded => (_foldedMultiplier, _foldedShift);
+
+    /// <summary>The output value of a channel whose raw values sum to <paramref name="sum"/>.</summary>
+    public sbyte Apply(int sum)
+    {
+        int result;
+        if (_p.SameQuantization)
+        {
+            // reference_ops::Mean<int8_t, int32_t>: int32 division truncates toward zero in C++ and C#.
+            result = sum / _count;
+        }
+        else if (_p.Rescale == MeanInt8Rescale.IntegerMultiplier)
+        {
+            int shiftedSum = unchecked((int)(sum - (long)_p.InputZeroPoint * _count));
+            result = FixedPoint.MultiplyByQuantizedMultiplier(shiftedSum, _foldedMultiplier, _foldedShift) + _p.OutputZeroPoint;
+            result = Math.Min(Math.Max(result, sbyte.MinValue), sbyte.MaxValue);
+        }
+        else
+        {
+            float mean = sum / _countF;
+            float product = mean * _scale; // two roundings: no fused multiply-add
+            float value = MathF.Round(product + _bias, MidpointRounding.AwayFromZero) + _p.OutputZeroPoint;
+            value = Math.Min(value, sbyte.MaxValue);
+            value = Math.Max(value, sbyte.MinValue);
+            result = (int)value;
+        }
+        return unchecked((sbyte)result);
     }
 }

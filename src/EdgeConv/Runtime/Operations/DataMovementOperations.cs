@@ -1,4 +1,6 @@
+using System.Runtime.Intrinsics;
 using EdgeConv.Graph;
+using EdgeConv.Kernels.Optimized;
 using EdgeConv.Kernels.Reference;
 
 namespace EdgeConv.Runtime.Operations;
@@ -48,6 +50,7 @@ internal sealed class PadOperation : Operation
     private readonly int _input, _output;
     private readonly int[] _inDims, _outDims, _before;
     private readonly byte[] _padValue;
+    private readonly Pad4DVector128? _optimized;   // rank <= 4 where Vector128 is accelerated
 
     public PadOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -108,14 +111,21 @@ internal sealed class PadOperation : Operation
         {
             throw ctx.Error($"input type {input.Type} is not supported (INT8 or FLOAT32).");
         }
+        if (Vector128.IsHardwareAccelerated && Pad4DVector128.IsApplicable(_inDims, _before, _outDims, _padValue.Length))
+            _optimized = new Pad4DVector128(_inDims, _before, _outDims, _padValue);
     }
 
-    public override string KernelName => "PadReference";
+    public override string KernelName => _optimized is not null ? nameof(Pad4DVector128) : "PadReference";
 
     public override string Describe() => $"before=[{string.Join(',', _before)}]";
 
-    public override void Execute(TensorMemory m) =>
-        PadReference.Run(m.ReadBytes(_input), _inDims, _before, _outDims, _padValue, m.Bytes(_output));
+    public override void Execute(TensorMemory m)
+    {
+        if (_optimized is not null)
+            _optimized.Run(m.ReadBytes(_input), m.Bytes(_output));
+        else
+            PadReference.Run(m.ReadBytes(_input), _inDims, _before, _outDims, _padValue, m.Bytes(_output));
+    }
 }
 
 /// <summary>TRANSPOSE with a constant permutation, any element type, up to rank 6.</summary>

@@ -8,15 +8,20 @@ using EdgeConv.Quantization;
 namespace EdgeConv.Runtime.Operations;
 
 /// <summary>ADD, SUB and MUL, int8 or float32, same shape or 4-D broadcast.</summary>
-internal sealed class BinaryElementwiseOperation : Operation
+internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
 {
+    // Elements per parallel row of a vector ADD/SUB: a tensor of fewer than two of them runs on one thread, since
+    // waking a worker costs about as much as the kernel takes for this many (~5 µs).
+    private const int ParallelChunk = 16384;
+
     private readonly int _a, _b, _output;
     private readonly Shape4 _aShape, _bShape, _outShape;
     private readonly AddInt8Params _addOrSub;
     private readonly MulInt8Params _mul;
     private readonly bool _isFloat;
     private readonly BuiltinOp _op;
-    private readonly AddInt8Vector128? _addVector;   // same-shape int8 ADD/SUB where Vector128 is accelerated
+    private readonly AddInt8Vector128? _addVector;   // same-shape int8 ADD/SUB where Vector128 is accelerated and AVX2 is not
+    private readonly AddInt8Avx2? _addAvx2;          // same-shape int8 ADD/SUB on AVX2
 
     public BinaryElementwiseOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -48,12 +53,17 @@ internal sealed class BinaryElementwiseOperation : Operation
             case BuiltinOp.Sub: _addOrSub = ctx.Guard(() => SubInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act)); break;
             default: _mul = ctx.Guard(() => MulInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act)); break;
         }
-        if (_op != BuiltinOp.Mul && _aShape == _bShape && Vector128.IsHardwareAccelerated && AddInt8Vector128.IsApplicable(_addOrSub))
-            _addVector = new AddInt8Vector128(_addOrSub, subtract: _op == BuiltinOp.Sub);
+        if (_op != BuiltinOp.Mul && _aShape == _bShape && AddInt8Vector128.IsApplicable(_addOrSub))
+        {
+            if (AddInt8Avx2.IsSupported)
+                _addAvx2 = new AddInt8Avx2(_addOrSub, subtract: _op == BuiltinOp.Sub);
+            else if (Vector128.IsHardwareAccelerated)
+                _addVector = new AddInt8Vector128(_addOrSub, subtract: _op == BuiltinOp.Sub);
+        }
     }
 
     public override string KernelName => _op switch { BuiltinOp.Add => "Add", BuiltinOp.Sub => "Sub", _ => "Mul" }
-        + (_isFloat ? "Float" : _addVector is not null ? "Int8Vector128" : "Int8Reference") + (_aShape == _bShape ? "" : "(broadcast)");
+        + (_isFloat ? "Float" : _addAvx2 is not null ? "Int8Avx2" : _addVector is not null ? "Int8Vector128" : "Int8Reference") + (_aShape == _bShape ? "" : "(broadcast)");
 
     public override string Describe() => Info.Options.Activation.ToString();
 
@@ -64,20 +74,36 @@ internal sealed class BinaryElementwiseOperation : Operation
             ExecuteFloat(m, Info.Options.Activation);
             return;
         }
+        if (_addAvx2 is not null || _addVector is not null)
+        {
+            ExecuteRows(m, 0, Math.Max(ParallelRows, 1), default);
+            return;
+        }
         var a = m.Read<sbyte>(_a);
         var b = m.Read<sbyte>(_b);
         var o = m.Write<sbyte>(_output);
-        if (_addVector is not null)
-        {
-            _addVector.Run(a, b, o);
-            return;
-        }
         switch (_op)
         {
             case BuiltinOp.Add: AddInt8Reference.Run(_addOrSub, _aShape, a, _bShape, b, _outShape, o); break;
             case BuiltinOp.Sub: SubInt8Reference.Run(_addOrSub, _aShape, a, _bShape, b, _outShape, o); break;
             default: MulInt8Reference.Run(_mul, _aShape, a, _bShape, b, _outShape, o); break;
         }
+    }
+
+    /// <summary>A vector ADD/SUB splits its elements into rows of <see cref="ParallelChunk"/> (the last one takes the rest); other forms run whole.</summary>
+    public int ParallelRows => _addAvx2 is not null || _addVector is not null ? _outShape.FlatSize / ParallelChunk : 0;
+
+    public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
+    {
+        int n = _outShape.FlatSize;
+        int from = start * ParallelChunk, to = end >= ParallelRows ? n : end * ParallelChunk;
+        var a = m.Read<sbyte>(_a)[from..to];
+        var b = m.Read<sbyte>(_b)[from..to];
+        var o = m.Write<sbyte>(_output)[from..to];
+        if (_addAvx2 is not null)
+            _addAvx2.Run(a, b, o);
+        else
+            _addVector!.Run(a, b, o);
     }
 
     private void ExecuteFloat(TensorMemory m, FusedActivation act)
@@ -187,6 +213,7 @@ internal sealed class MeanOperation : Operation
     private readonly Shape4 _inShape;
     private readonly MeanInt8Params _params;
     private readonly bool _isFloat;
+    private readonly MeanInt8Vector128? _optimized;   // int8 where Vector128 is accelerated
 
     public MeanOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -212,9 +239,11 @@ internal sealed class MeanOperation : Operation
         var (si, zi) = ctx.Int8Quant(input, "input");
         var (so, zo) = ctx.Int8Quant(output, "output");
         _params = ctx.Guard(() => MeanInt8Reference.Prepare(si, zi, so, zo));
+        if (Vector128.IsHardwareAccelerated && MeanInt8Vector128.IsApplicable(_params, _inShape))
+            _optimized = new MeanInt8Vector128(_params, _inShape);
     }
 
-    public override string KernelName => _isFloat ? "MeanFloat" : "MeanInt8Reference";
+    public override string KernelName => _isFloat ? "MeanFloat" : _optimized is not null ? nameof(MeanInt8Vector128) : "MeanInt8Reference";
 
     public override long Macs => _inShape.FlatSize;
 
@@ -224,6 +253,8 @@ internal sealed class MeanOperation : Operation
     {
         if (_isFloat)
             MeanFloat.Run(_inShape, m.Read<float>(_input), m.Write<float>(_output));
+        else if (_optimized is not null)
+            _optimized.Run(m.Read<sbyte>(_input), m.Write<sbyte>(_output));
         else
             MeanInt8Reference.Run(_params, _inShape, m.Read<sbyte>(_input), m.Write<sbyte>(_output));
     }

@@ -1,6 +1,8 @@
+using System.Runtime.Intrinsics;
 using EdgeConv.Graph;
 using EdgeConv.Kernels;
 using EdgeConv.Kernels.Float;
+using EdgeConv.Kernels.Optimized;
 using EdgeConv.Kernels.Reference;
 
 namespace EdgeConv.Runtime.Operations;
@@ -13,6 +15,7 @@ internal sealed class Pool2DOperation : Operation, IRowParallel
     private readonly Shape4 _inShape, _outShape;
     private readonly ConvGeometry _geometry;
     private readonly bool _isMax, _isFloat;
+    private readonly Pool2DInt8Vector? _optimized;   // int8 where Vector128 is accelerated
 
     public Pool2DOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -52,10 +55,13 @@ internal sealed class Pool2DOperation : Operation, IRowParallel
             if (inScale != outScale || inZp != outZp)
                 throw ctx.Error($"input and output quantization differ ({inScale}/{inZp} vs {outScale}/{outZp}); TFLite int8 pooling requires them equal.");
             (_actMin, _actMax) = ctx.Int8ActivationRange(o.Activation, outScale, outZp);
+            if (Vector128.IsHardwareAccelerated && Pool2DInt8Vector.IsApplicable(_isMax, _fh, _fw, _actMin, _actMax, _inShape, _outShape))
+                _optimized = new Pool2DInt8Vector(_isMax, _geometry, _fh, _fw, _actMin, _actMax, _inShape, _outShape, Pool2DInt8Vector.Best);
         }
     }
 
-    public override string KernelName => _isFloat ? "PoolFloat" : (_isMax ? "Pool2DInt8Reference.Max" : "Pool2DInt8Reference.Average");
+    public override string KernelName => _isFloat ? "PoolFloat" : _optimized is not null ? _optimized.Name
+        : _isMax ? "Pool2DInt8Reference.Max" : "Pool2DInt8Reference.Average";
 
     public override string Describe() => $"{_fh}x{_fw} s{Info.Options.StrideH}x{Info.Options.StrideW} {Info.Options.Padding.ToString().ToUpperInvariant()} {Info.Options.Activation}";
 
@@ -75,9 +81,17 @@ internal sealed class Pool2DOperation : Operation, IRowParallel
 
     public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
     {
+        if (_optimized is not null)
+        {
+            if (!_optimized.Run(m.Read<sbyte>(_input), m.Write<sbyte>(_output), start, end))
+                throw EmptyWindow();
+            return;
+        }
         if (_isMax)
             Pool2DInt8Reference.Max(_geometry, _fh, _fw, _actMin, _actMax, m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, start, end);
         else if (!Pool2DInt8Reference.Average(_geometry, _fh, _fw, _actMin, _actMax, m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, start, end))
-            throw new InvalidOperationException($"{Info.Describe()}: a pooling window covers no input pixel.");
+            throw EmptyWindow();
     }
+
+    private InvalidOperationException EmptyWindow() => new($"{Info.Describe()}: a pooling window covers no input pixel.");
 }

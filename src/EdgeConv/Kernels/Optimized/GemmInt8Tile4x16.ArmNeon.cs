@@ -35,8 +35,8 @@ internal sealed partial class GemmInt8Tile4x16
         {
             ref short w = ref Unsafe.As<byte, short>(ref wb);
             Accumulators acc = Unsafe.As<Tile4x16, Accumulators>(ref tile);
-            nint k = 0;
-            for (int g = 0; g < groups; g += 2)
+            // One induction variable: the row offset k also bounds the loop (groups of 4 bytes).
+            for (nint k = 0, end = (nint)groups * 4; k < end; k += 8)
             {
                 var a0 = AdvSimd.SignExtendWideningLower(Vector64.LoadUnsafe(ref x0, (nuint)k));
                 var a1 = AdvSimd.SignExtendWideningLower(Vector64.LoadUnsafe(ref x1, (nuint)k));
@@ -51,7 +51,6 @@ internal sealed partial class GemmInt8Tile4x16
                 Channel(ref w, 6, a0, a1, a2, a3, ref acc);
                 Channel(ref w, 7, a0, a1, a2, a3, ref acc);
                 w = ref Unsafe.Add(ref w, 8 * BlockCols);
-                k += 8;
             }
             Unsafe.As<Tile4x16, Accumulators>(ref tile) = acc;
         }
@@ -93,8 +92,7 @@ internal sealed partial class GemmInt8Tile4x16
             ref Vector128<int> t = ref Unsafe.As<Tile4x16, Vector128<int>>(ref tile);
             Vector128<int> p0 = t, p1 = Unsafe.Add(ref t, 1), p2 = Unsafe.Add(ref t, 2), p3 = Unsafe.Add(ref t, 3);
             Vector128<int> q0 = default, q1 = default, q2 = default, q3 = default;
-            nint k = 0;
-            for (int g = 0; g < groups; g += 2)
+            for (nint k = 0, end = (nint)groups * 4; k < end; k += 8)
             {
                 var a = AdvSimd.SignExtendWideningLower(Vector64.LoadUnsafe(ref x0, (nuint)k));
                 Channel1(ref w, 0, a, ref p0, ref p1, ref p2, ref p3);
@@ -106,7 +104,6 @@ internal sealed partial class GemmInt8Tile4x16
                 Channel1(ref w, 6, a, ref p0, ref p1, ref p2, ref p3);
                 Channel1(ref w, 7, a, ref q0, ref q1, ref q2, ref q3);
                 w = ref Unsafe.Add(ref w, 8 * BlockCols);
-                k += 8;
             }
             t = p0 + q0;
             Unsafe.Add(ref t, 1) = p1 + q1;

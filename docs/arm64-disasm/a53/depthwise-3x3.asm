@@ -197,7 +197,7 @@ G_M000_IG05:
             sshr    v20.4s, v20.4s, #31
             sqadd   v16.4s, v16.4s, v20.4s
             srshl   v16.4s, v16.4s, v22.4s
-            ldr     w1, [x3, #0x38]
+            ldr     w1, [x3, #0x40]
             dup     v20.4s, w1
             add     v16.4s, v16.4s, v20.4s
             add     w1, w4, #4
@@ -265,10 +265,10 @@ G_M000_IG05:
             sqxtn2  v17.8h, v20.4s
             sqxtn   v16.8b, v16.8h
             sqxtn2  v16.16b, v17.8h
-            ldrsb   w1, [x3, #0x3C]
+            ldrsb   w1, [x3, #0x46]
             dup     v17.16b, w1
             smax    v16.16b, v16.16b, v17.16b
-            ldrsb   w3, [x3, #0x3D]
+            ldrsb   w3, [x3, #0x47]
             dup     v17.16b, w3
             smin    v16.16b, v16.16b, v17.16b
             str     q16, [xip0, x0]
@@ -359,7 +359,7 @@ G_M000_IG07:
             sshr    v18.4s, v18.4s, #31
             sqadd   v16.4s, v16.4s, v18.4s
             srshl   v16.4s, v16.4s, v20.4s
-            ldr     w3, [x2, #0x38]
+            ldr     w3, [x2, #0x40]
             dup     v20.4s, w3
             add     v16.4s, v16.4s, v20.4s
             add     w3, w4, #4
@@ -386,10 +386,10 @@ G_M000_IG07:
             sqxtn2  v16.8h, v17.4s
             sqxtn   v17.8b, v16.8h
             sqxtn2  v17.16b, v16.8h
-            ldrsb   w3, [x2, #0x3C]
+            ldrsb   w3, [x2, #0x46]
             dup     v16.16b, w3
             smax    v16.16b, v17.16b, v16.16b
-            ldrsb   w2, [x2, #0x3D]
+            ldrsb   w2, [x2, #0x47]
             dup     v17.16b, w2
             smin    v16.16b, v16.16b, v17.16b
             umov    x2, v16.d[0]

@@ -29,44 +29,47 @@ public class FullyConnectedInt8Vector128Tests
             $"{Batches}x{Depth} -> {Units} in_off {Q.InputOffset} out_off {Q.OutputOffset} clamp [{Q.ActivationMin},{Q.ActivationMax}] bias {(Bias.Length == 0 ? "none" : "yes")}";
     }
 
-    /// <summary>The GEMM paths: false = portable Vector128, true = <see cref="GemmInt8Tile4x16"/> (AVX-VNNI or SDOT; skipped where the CPU has neither).</summary>
-    public static TheoryData<bool> Paths() => [false, true];
+    /// <summary>
+    /// The GEMM paths: <c>Vector128</c> (portable), and each <see cref="GemmInt8Tile4x16Isa"/> micro-kernel by name,
+    /// every one the CPU has rather than only the one <see cref="GemmInt8Tile4x16.Best"/> picks (skipped, saying why, elsewhere).
+    /// </summary>
+    public static TheoryData<string> Paths() => ["Vector128", .. Enum.GetNames<GemmInt8Tile4x16Isa>()];
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void EveryDepthAndUnitCount_EqualsReference(bool dot)
+    public void EveryDepthAndUnitCount_EqualsReference(string gemm)
     {
-        SkipUnlessSupported(dot);
+        var tile = Tile(gemm);
         var rng = new Random(31);
         foreach (int depth in Depths)
             foreach (int units in Units)
                 if ((long)depth * units <= 300_000)
-                    AssertEqualsReference(RandomCase(rng, rng.Next(1, 6), depth, units), $"depth {depth} units {units}", dot);
+                    AssertEqualsReference(RandomCase(rng, rng.Next(1, 6), depth, units), $"depth {depth} units {units}", tile);
     }
 
     /// <summary>
-    /// Many batch rows: the AVX-VNNI GEMM takes rows in panels (about 16 KB of activations, at most 64
-    /// rows) and 4-row tiles, so counts around those edges, with depths that leave 1–3 channels of a
-    /// last group of 4, cross panel and tile boundaries.
+    /// Many batch rows: <see cref="GemmInt8Tile4x16"/> takes rows in panels (about 16 KB of activations, at
+    /// most 64 rows) and 4-row tiles, so counts around those edges, with depths that leave 1–7 channels
+    /// after the last full step (4, 8 or 16 bytes), cross panel and tile boundaries.
     /// </summary>
     [Theory]
     [MemberData(nameof(Paths))]
-    public void ManyRows_AcrossPanelsAndTiles_EqualReference(bool dot)
+    public void ManyRows_AcrossPanelsAndTiles_EqualReference(string gemm)
     {
-        SkipUnlessSupported(dot);
+        var tile = Tile(gemm);
         var rng = new Random(64);
         foreach (var (batches, depth, units) in new[] { (63, 31, 20), (64, 32, 16), (65, 33, 17), (130, 257, 33), (53, 300, 9), (27, 1030, 40), (13, 4097, 18) })
-            AssertEqualsReference(RandomCase(rng, batches, depth, units), $"{batches} rows depth {depth} units {units}", dot);
+            AssertEqualsReference(RandomCase(rng, batches, depth, units), $"{batches} rows depth {depth} units {units}", tile);
     }
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void RowRanges_EqualReference(bool dot)
+    public void RowRanges_EqualReference(string gemm)
     {
-        SkipUnlessSupported(dot);
+        var tile = Tile(gemm);
         var c = RandomCase(new Random(8), 5, 37, 11);
         var expected = RunReference(c);
-        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, dot);
+        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, tile);
         var actual = new sbyte[expected.Length];
         kernel.Run(c.Input, actual, 3, 5);
         kernel.Run(c.Input, actual, 0, 3);
@@ -76,9 +79,9 @@ public class FullyConnectedInt8Vector128Tests
     /// <summary>Zero points -128 and 127, inputs and weights at the extremes, biases near the int32 limits (wrapping accumulators).</summary>
     [Theory]
     [MemberData(nameof(Paths))]
-    public void ExtremeValues_AndWrappingAccumulators_EqualReference(bool dot)
+    public void ExtremeValues_AndWrappingAccumulators_EqualReference(string gemm)
     {
-        SkipUnlessSupported(dot);
+        var tile = Tile(gemm);
         var rng = new Random(77);
         foreach (int depth in new[] { 1, 17, 1280 })
             foreach (int inZp in new[] { -128, 127 })
@@ -97,7 +100,7 @@ public class FullyConnectedInt8Vector128Tests
                                     1 => Enumerable.Repeat(int.MaxValue - 1000, c.Units).ToArray(),
                                     _ => Enumerable.Repeat(int.MinValue + 1000, c.Units).ToArray(),
                                 };
-                                AssertEqualsReference(c with { Bias = bias }, $"depth {depth} zp {inZp}/{outZp} {act} bias {biasKind} fill {fill}", dot);
+                                AssertEqualsReference(c with { Bias = bias }, $"depth {depth} zp {inZp}/{outZp} {act} bias {biasKind} fill {fill}", tile);
                             }
     }
 
@@ -116,11 +119,11 @@ public class FullyConnectedInt8Vector128Tests
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void Run_AllocatesNothing(bool dot)
+    public void Run_AllocatesNothing(string gemm)
     {
-        SkipUnlessSupported(dot);
+        var tile = Tile(gemm);
         var c = RandomCase(new Random(3), 2, 100, 17);
-        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, dot);
+        var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, tile);
         var output = new sbyte[c.Batches * c.Units];
         kernel.Run(c.Input, output, c.Batches);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -147,18 +150,23 @@ public class FullyConnectedInt8Vector128Tests
         return output;
     }
 
-    private static void SkipUnlessSupported(bool dot)
+    /// <summary>The micro-kernel of <paramref name="path"/> (null: the portable GEMM); skips the test when this CPU lacks it.</summary>
+    private static GemmInt8Tile4x16Isa? Tile(string path)
     {
-        if (dot && GemmInt8Tile4x16.Best is null)
-            Assert.Skip("GemmInt8Tile4x16 needs AVX-VNNI or SDOT, which this CPU (as the runtime reports it) lacks.");
+        if (path == "Vector128")
+            return null;
+        var isa = Enum.Parse<GemmInt8Tile4x16Isa>(path);
+        if (!GemmInt8Tile4x16.IsSupported(isa))
+            Assert.Skip($"{nameof(GemmInt8Tile4x16)}({isa}) needs {OptimizedKernelEquivalenceTests.Needs(path)}, which this CPU (as the runtime reports it) lacks.");
+        return isa;
     }
 
-    private static void AssertEqualsReference(FcCase c, string context, bool dot = false)
+    private static void AssertEqualsReference(FcCase c, string context, GemmInt8Tile4x16Isa? tile)
     {
         Assert.True(FullyConnectedInt8Vector128.IsApplicable(c.Q, c.Filter, c.Units, c.Depth), $"does not apply to {context}: {c}");
         var expected = RunReference(c);
         var actual = new sbyte[expected.Length];
-        new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, dot).Run(c.Input, actual, c.Batches);
+        new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, tile).Run(c.Input, actual, c.Batches);
         int diff = Enumerable.Range(0, expected.Length).FirstOrDefault(i => expected[i] != actual[i], -1);
         Assert.True(diff < 0, $"{context}: {c}: element {diff} is {(diff < 0 ? 0 : actual[diff])}, reference {(diff < 0 ? 0 : expected[diff])}");
     }

@@ -49,11 +49,11 @@ internal sealed record ConvCase(ConvGeometry Geometry, RequantParams Q, Shape4 I
 /// </summary>
 /// <remarks>
 /// <paramref name="NeedsCpu"/>: the variant uses instructions outright (AVX2, AVX-VNNI, SDOT...), so the
-/// tests run it only where <paramref name="CpuSupports"/> holds and skip it, saying so, elsewhere; a
-/// portable variant runs everywhere (on Vector128's software fallback without SIMD).
+/// tests run it only where <paramref name="CpuSupports"/> holds and skip it, saying so (<paramref name="Needs"/>:
+/// which instructions), elsewhere; a portable variant runs everywhere (on Vector128's software fallback without SIMD).
 /// </remarks>
 internal sealed record ConvKernelVariant(string Name, ConvKind Kind, Func<bool> CpuSupports, Func<ConvCase, bool> Applies,
-    Func<ConvCase, Action<sbyte[]>> Prepare, bool NeedsCpu = false)
+    Func<ConvCase, Action<sbyte[]>> Prepare, bool NeedsCpu = false, string Needs = "instructions")
 {
     public override string ToString() => Name;
 }
@@ -81,6 +81,7 @@ public class OptimizedKernelEquivalenceTests
         PointwiseIsa(PointwiseConvInt8Isa.Avx512BW),
         PointwiseIsa(PointwiseConvInt8Isa.AvxVnni),
         PointwiseIsa(PointwiseConvInt8Isa.ArmDp),
+        PointwiseIsa(PointwiseConvInt8Isa.ArmNeon),
         new(nameof(DepthwiseConvInt8Vector128), ConvKind.Depthwise, () => Vector128.IsHardwareAccelerated,
             c => DepthwiseConvInt8Vector128.IsApplicable(c.Geometry, c.DepthMultiplier, c.Q, c.InShape, c.Filter, c.FilterShape, c.OutShape),
             c =>
@@ -90,18 +91,37 @@ public class OptimizedKernelEquivalenceTests
                 new Random(c.InShape.FlatSize).NextBytes(scratch);   // whatever the previous op left there
                 return output => kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch);
             }),
-        GeneralConv(dot: false),
-        GeneralConv(dot: true),
+        GeneralConv(null),
+        GeneralConv(GemmInt8Tile4x16Isa.AvxVnni),
+        GeneralConv(GemmInt8Tile4x16Isa.ArmDp),
+        GeneralConv(GemmInt8Tile4x16Isa.ArmNeon),
     ];
 
-    /// <summary><see cref="ConvInt8Vector128"/> with its portable GEMM, or with <see cref="GemmInt8Tile4x16"/> where the CPU has it.</summary>
-    private static ConvKernelVariant GeneralConv(bool dot) =>
-        new($"{nameof(ConvInt8Vector128)}({(dot ? nameof(GemmInt8Tile4x16) : "Vector128")})", ConvKind.GeneralConv,
-            () => dot ? GemmInt8Tile4x16.Best is not null : Vector128.IsHardwareAccelerated,
+    /// <summary>
+    /// The instructions an ISA-specific variant (named after a <see cref="PointwiseConvInt8Isa"/> or
+    /// <see cref="GemmInt8Tile4x16Isa"/>) needs, as a skip says it.
+    /// </summary>
+    internal static string Needs(string isa) => isa switch
+    {
+        "Avx2" => "x86 AVX2",
+        "Avx512BW" => "x86 AVX-512BW",
+        "AvxVnni" => "x86 AVX-VNNI and AVX2",
+        "ArmDp" => "ARM64 AdvSimd with Dp (SDOT)",
+        "ArmNeon" => "ARM64 AdvSimd",
+        _ => "instructions",
+    };
+
+    /// <summary>
+    /// <see cref="ConvInt8Vector128"/> with its portable GEMM (<paramref name="tile"/> null), or with that
+    /// <see cref="GemmInt8Tile4x16"/> micro-kernel where the CPU has it (every one, not only <see cref="GemmInt8Tile4x16.Best"/>).
+    /// </summary>
+    private static ConvKernelVariant GeneralConv(GemmInt8Tile4x16Isa? tile) =>
+        new($"{nameof(ConvInt8Vector128)}({tile?.ToString() ?? "Vector128"})", ConvKind.GeneralConv,
+            () => tile is { } isa ? GemmInt8Tile4x16.IsSupported(isa) : Vector128.IsHardwareAccelerated,
             c => ConvInt8Vector128.IsApplicable(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.OutShape),
             c =>
             {
-                var kernel = new ConvInt8Vector128(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.Bias, c.OutShape, dot);
+                var kernel = new ConvInt8Vector128(c.Geometry, c.Q, c.InShape, c.Filter, c.FilterShape, c.Bias, c.OutShape, tile);
                 var scratch = new byte[ConvInt8Vector128.ScratchBytes(c.FilterShape, c.OutShape)];
                 new Random(c.InShape.FlatSize).NextBytes(scratch);   // whatever the previous op left there
                 int rows = c.OutShape.N * c.OutShape.H, split = rows / 3;
@@ -112,7 +132,7 @@ public class OptimizedKernelEquivalenceTests
                     kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch, 0, split);
                 };
             },
-            NeedsCpu: dot);
+            NeedsCpu: tile is not null, Needs: Needs(tile?.ToString() ?? ""));
 
     /// <summary>One ISA inner product of <see cref="PointwiseConvInt8"/>, called directly where the CPU has it.</summary>
     private static ConvKernelVariant PointwiseIsa(PointwiseConvInt8Isa isa) =>
@@ -133,7 +153,7 @@ public class OptimizedKernelEquivalenceTests
                     kernel.Run(c.Input, c.InShape, output, c.OutShape, 0, split);
                 };
             },
-            NeedsCpu: true);
+            NeedsCpu: true, Needs: Needs(isa.ToString()));
 
     /// <summary>Channel counts below, at and above the vector widths (8, 16) and their multiples, odd ones, and large ones.</summary>
     private static readonly int[] ChannelCounts =
@@ -164,7 +184,7 @@ public class OptimizedKernelEquivalenceTests
     {
         var variant = Variants.Single(v => v.Name == name);
         if (variant.NeedsCpu && !variant.CpuSupports())
-            Assert.Skip($"{name} needs instructions this CPU (as the runtime reports it) lacks.");
+            Assert.Skip($"{name} needs {variant.Needs}, which this CPU (as the runtime reports it) lacks.");
         return variant;
     }
 

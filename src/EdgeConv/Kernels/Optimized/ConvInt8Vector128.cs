@@ -26,9 +26,10 @@ namespace EdgeConv.Kernels.Optimized;
 /// <para><b>Copies.</b> With one group and dilation 1 the kw taps of one filter row are adjacent in the
 /// input, so a window wholly inside the image copies kw·Cin bytes at once; otherwise each tap copies
 /// its Cin/groups bytes or fills them with z.</para>
-/// <para><b>Dot-product CPUs.</b> With one group, on x86 with AVX-VNNI or ARM64 with SDOT, the GEMM is
-/// <see cref="GemmInt8Tile4x16"/> (4 rows × 16 columns), chosen once in the constructor; <see cref="Path"/> says which runs. It reads
-/// only the first K values of each scratch row, so the same im2col serves both.</para>
+/// <para><b>The 4×16 GEMM.</b> With one group, on x86 with AVX-VNNI and on ARM64 (SDOT, else SMLAL by
+/// element), the GEMM is <see cref="GemmInt8Tile4x16"/> (4 rows × 16 columns), chosen once in the
+/// constructor; <see cref="Path"/> says which runs. It reads only the first K values of each scratch row,
+/// so the same im2col serves both.</para>
 /// <para>Limits: filter [Cout, kh, kw, Cin/groups] with groups dividing Cin and Cout; filter zero point 0;
 /// weights in [−127, 127]; shifts in [−31, 30]. <see cref="Run(ReadOnlySpan{sbyte}, Shape4, Span{sbyte}, Shape4, Span{byte}, int, int)"/>
 /// allocates nothing; an instance is immutable after load and may run on several threads at once, each with
@@ -45,7 +46,7 @@ public sealed class ConvInt8Vector128
     private readonly sbyte _zeroPoint;
     private readonly GemmInt8Tile4x16? _dot;
 
-    /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
+    /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c>, <c>ArmNeon</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
     public string Path => _dot is not null ? _dot.Isa.ToString() : "Vector128";
 
     /// <summary>Whether the kernel computes this convolution (see the limits in the remarks).</summary>
@@ -78,13 +79,16 @@ public sealed class ConvInt8Vector128
     /// </summary>
     public ConvInt8Vector128(ConvGeometry g, RequantParams q, Shape4 inShape,
         ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias, Shape4 outShape)
-        : this(g, q, inShape, filter, filterShape, bias, outShape, allowDotProduct: true)
+        : this(g, q, inShape, filter, filterShape, bias, outShape, GemmInt8Tile4x16.Best)
     {
     }
 
-    /// <summary>As the public constructor; <paramref name="allowDotProduct"/> false keeps the portable GEMM (tests run both).</summary>
+    /// <summary>
+    /// As the public constructor, with the <see cref="GemmInt8Tile4x16"/> micro-kernel to run with one group
+    /// (<paramref name="tile"/>; null keeps the portable GEMM): tests run each one this CPU has.
+    /// </summary>
     internal ConvInt8Vector128(ConvGeometry g, RequantParams q, Shape4 inShape,
-        ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias, Shape4 outShape, bool allowDotProduct)
+        ReadOnlySpan<sbyte> filter, Shape4 filterShape, ReadOnlySpan<int> bias, Shape4 outShape, GemmInt8Tile4x16Isa? tile)
     {
         if (!IsApplicable(g, q, inShape, filter, filterShape, outShape))
             throw new ArgumentException($"Conv {filterShape} over {inShape} -> {outShape} is outside this kernel's limits " +
@@ -103,7 +107,7 @@ public sealed class ConvInt8Vector128
         _requant = new RequantizeInt8Vector128(q, outShape.C);
         (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);
         _zeroPoint = (sbyte)(-q.InputOffset);
-        if (allowDotProduct && _groups == 1 && GemmInt8Tile4x16.Best is { } isa)
+        if (_groups == 1 && tile is { } isa)
             _dot = new GemmInt8Tile4x16(filter, outShape.C, _k, bias, q.InputOffset, _requant, isa);
     }
 

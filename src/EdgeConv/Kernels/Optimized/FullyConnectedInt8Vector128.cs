@@ -14,8 +14,8 @@ namespace EdgeConv.Kernels.Optimized;
 /// <c>bias[u] + inOff·Σd filter[u, d]</c>; the reference's <c>Σd f·(x + inOff) + bias</c> expands to the same
 /// sum, and both sides wrap modulo 2^32 alike. A per-tensor layer passes its one multiplier replicated per
 /// unit, as the reference does.</para>
-/// <para>On x86 with AVX-VNNI and ARM64 with SDOT the GEMM is <see cref="GemmInt8Tile4x16"/> (one row at a
-/// time for a single batch row, 4 rows otherwise), chosen once in the constructor; <see cref="Path"/> says which runs.</para>
+/// <para>On x86 with AVX-VNNI and on ARM64 (SDOT, else SMLAL by element) the GEMM is <see cref="GemmInt8Tile4x16"/>
+/// (one row at a time for a single batch row, 4 rows otherwise), chosen once in the constructor; <see cref="Path"/> says which runs.</para>
 /// <para>Limits: filter zero point 0; weights in [−127, 127]; shifts in [−31, 30]; clamp inside int8.
 /// <see cref="Run(ReadOnlySpan{sbyte}, Span{sbyte}, int, int)"/> allocates nothing and needs no scratch; an
 /// instance is immutable after load and may run on several threads at once.</para>
@@ -28,7 +28,7 @@ public sealed class FullyConnectedInt8Vector128
     private readonly int _depth, _units;
     private readonly GemmInt8Tile4x16? _dot;
 
-    /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
+    /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c>, <c>ArmNeon</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
     public string Path => _dot is not null ? _dot.Isa.ToString() : "Vector128";
 
     /// <summary>Whether the kernel computes this layer: filter zero point 0, no weight of -128, shifts in [−31, 30], clamp inside int8.</summary>
@@ -45,12 +45,15 @@ public sealed class FullyConnectedInt8Vector128
     /// Throws <see cref="ArgumentException"/> unless <see cref="IsApplicable"/>.
     /// </summary>
     public FullyConnectedInt8Vector128(RequantParams q, ReadOnlySpan<sbyte> filter, int units, int depth, ReadOnlySpan<int> bias)
-        : this(q, filter, units, depth, bias, allowDotProduct: true)
+        : this(q, filter, units, depth, bias, GemmInt8Tile4x16.Best)
     {
     }
 
-    /// <summary>As the public constructor; <paramref name="allowDotProduct"/> false keeps the portable GEMM (tests run both).</summary>
-    internal FullyConnectedInt8Vector128(RequantParams q, ReadOnlySpan<sbyte> filter, int units, int depth, ReadOnlySpan<int> bias, bool allowDotProduct)
+    /// <summary>
+    /// As the public constructor, with the <see cref="GemmInt8Tile4x16"/> micro-kernel to run (<paramref name="tile"/>;
+    /// null keeps the portable GEMM): tests run each one this CPU has.
+    /// </summary>
+    internal FullyConnectedInt8Vector128(RequantParams q, ReadOnlySpan<sbyte> filter, int units, int depth, ReadOnlySpan<int> bias, GemmInt8Tile4x16Isa? tile)
     {
         if (!IsApplicable(q, filter, units, depth))
             throw new ArgumentException($"Fully connected {depth} -> {units} is outside this kernel's limits " +
@@ -60,7 +63,7 @@ public sealed class FullyConnectedInt8Vector128
         _units = units;
         _depth = depth;
         _requant = new RequantizeInt8Vector128(q, units);
-        if (allowDotProduct && GemmInt8Tile4x16.Best is { } isa)
+        if (tile is { } isa)
         {
             _dot = new GemmInt8Tile4x16(filter, units, depth, bias, q.InputOffset, _requant, isa);
             (_filter, _bias) = ([], []);

@@ -18,6 +18,10 @@ internal sealed partial class GemmInt8Tile4x16
 
         public static int StepBytes => 16;
 
+        public static int WeightBytes => 1;
+
+        public static int PackedIndex(int k, int column) => ColumnQuadIndex(k, column);
+
         /// <summary>
         /// The 4×16 micro-kernel: four groups a step (a 16-byte load per row), each of the four weight
         /// vectors of a group meeting all four rows through <c>SDOT</c> by element. Not inlined, so that

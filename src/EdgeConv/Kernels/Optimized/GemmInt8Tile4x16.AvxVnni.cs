@@ -14,6 +14,10 @@ internal sealed partial class GemmInt8Tile4x16
 
         public static int StepBytes => 4;
 
+        public static int WeightBytes => 1;
+
+        public static int PackedIndex(int k, int column) => ColumnQuadIndex(k, column);
+
         /// <summary>The 4×16 micro-kernel: adds Σ over <paramref name="groups"/> groups of 4 input channels of (f + 128)·x, rows 0–3 × columns 0–15.</summary>
         /// <remarks>Not inlined, with the accumulators in locals: as a call, the four row addresses arrive in
         /// registers and the loop addresses them as base + k (inlined, the JIT recomputed each row's address

@@ -13,20 +13,24 @@ internal enum GemmInt8Tile4x16Isa
     AvxVnni,
     /// <summary>ARM64 <c>SDOT</c> by element (Cortex-A76, Pi 5): weights in the vector, activations selected by lane.</summary>
     ArmDp,
+    /// <summary>ARM64 without Dp (Cortex-A53, A72: Pi 3, Zero 2, 4): <c>SMLAL</c>/<c>SMLAL2</c> by element, int16 weights in the vector, activations widened to int16 and selected by lane.</summary>
+    ArmNeon,
 }
 
 /// <summary>
-/// Int8 GEMM on dot-product instructions: <c>out[r, c] = requant(bias[c] + Σk (x[r, k] + inputOffset)·f[c, k])</c>
-/// for rows of int8 activations against int8 weights packed at load, a 4-row × 16-column micro-kernel with
-/// K in groups of 4 (XNNPACK's "4x16c4" shape), on x86 AVX-VNNI or ARM64 SDOT. Shared by the pointwise
-/// conv, the general conv (after im2col) and the fully connected kernels; byte for byte the same as the
-/// reference kernels' arithmetic.
+/// Int8 GEMM with a 4-row × 16-column micro-kernel: <c>out[r, c] = requant(bias[c] + Σk (x[r, k] + inputOffset)·f[c, k])</c>
+/// for rows of int8 activations against int8 weights packed at load, K in groups of 4, on x86 AVX-VNNI
+/// or ARM64 SDOT (XNNPACK's "4x16c4" shape), or on ARM64 without SDOT with SMLAL by element (XNNPACK's
+/// "4x16 mlal-lane"). Shared by the pointwise conv, the general conv (after im2col) and the fully
+/// connected kernels; byte for byte the same as the reference kernels' arithmetic.
 /// </summary>
 /// <remarks>
-/// <para><b>Packing.</b> Columns in blocks of 16; within a block, for each group of 4 input channels,
-/// 64 bytes: column j's four weights at <c>4j</c>. One 16-byte vector is then 4 columns × 4 input channels,
-/// which is what both instructions consume. Depth is padded to a multiple of 4 and columns to a multiple of
-/// 16 with zeros, so whatever activation byte a padded lane meets adds nothing.</para>
+/// <para><b>Packing.</b> Columns in blocks of 16, each block's groups of 4 input channels one after the
+/// other. For the dot-product instructions a group is 64 bytes, column j's four weights at <c>4j</c>: one
+/// 16-byte vector is then 4 columns × 4 input channels, which is what both consume. For SMLAL a group is
+/// 64 int16, k-major (input channel k's 16 columns contiguous): a by-element multiply takes one channel of
+/// many columns. Depth is padded to a multiple of 4 and columns to a multiple of 16 with zeros, so whatever
+/// activation byte a padded lane meets adds nothing.</para>
 /// <para><b>x86, <c>vpdpbusd</c></b> multiplies unsigned bytes by signed bytes and adds each group of four
 /// products to an int32 lane. The weights are the unsigned operand, stored as <c>f + 128</c> (every int8
 /// fits: 0..255; the padding stays 0); the activations stay signed and are broadcast, four consecutive
@@ -38,17 +42,23 @@ internal enum GemmInt8Tile4x16Isa
 /// activations' four bytes from one 32-bit lane of a second vector: a 16-byte load of a row covers four
 /// groups, and each weight vector (4 columns × 4 channels) meets all four rows. 16 accumulators, 4
 /// activation and 4 weight vectors fit the 32 registers. No offset is needed.</para>
+/// <para><b>ARM64 without Dp, <c>SMLAL</c>/<c>SMLAL2</c> by element</b> multiply four int16 lanes of one vector
+/// (the low or the high half) by one int16 lane of another and add the int32 products. An 8-byte load and
+/// <c>sxtl</c> per row give 8 input channels as int16 lanes; for each channel, its 16 weights (two vectors,
+/// stored as int16 at load rather than widened in the loop: 16 <c>sxtl</c> fewer per 8 channels) meet
+/// the channel's lane of each of the four rows: 16 instructions into the same 16 accumulators.</para>
 /// <para><b>Exactness.</b> The input zero point is folded into the bias at load (<c>bias + inputOffset·Σk f</c>).
-/// Products are exact and the int32 lane arithmetic wraps, like every correction, so the sum equals the
-/// reference's int32 accumulator modulo 2^32, which is all the reference keeps.</para>
+/// Products are exact (int8·int8, or int16·int16 into int32 for SMLAL, whose operands are widened int8) and
+/// the int32 lane arithmetic wraps, like every correction, so the sum equals the reference's int32
+/// accumulator modulo 2^32, which is all the reference keeps.</para>
 /// <para><b>Reads stay inside the rows.</b> Each micro-kernel reads its rows a step at a time (4 bytes on x86,
-/// 16 on ARM). Full steps are read from the activation rows directly; the bytes after the last full step are
+/// 16 with SDOT, 8 with SMLAL). Full steps are read from the activation rows directly; the bytes after the last full step are
 /// copied once per panel into a zero-padded step per row, which the same micro-kernel then takes as one more
 /// step (its weights are zero past the depth, and the packed weights carry one step of zero padding at the
 /// end). So the kernel never reads past a row's end, nor past the span.</para>
 /// <para><b>Cache blocking.</b> Rows are taken in panels (≤ 64 rows, about 16 KB of activations); within a
 /// panel the loop runs over column blocks outside and 4-row tiles inside, so a column block's weights
-/// (16·depth bytes) stay in L1 across the panel and the panel's activations in L1/L2 across blocks.
+/// (16·depth bytes, 32·depth as int16) stay in L1 across the panel and the panel's activations in L1/L2 across blocks.
 /// A lone row (a batch-1 fully connected layer) runs a 1-row kernel with several accumulator chains.</para>
 /// <para><b>Epilogue.</b> Bias and row correction added, then requantized per row with
 /// <see cref="RequantizeInt8Vector128"/>: 16 lanes and <c>vpmovsdb</c> with AVX-512, else 8 lanes,
@@ -67,7 +77,7 @@ internal sealed partial class GemmInt8Tile4x16
     private const int MaxStepBytes = 16;
     private const int PanelBytes = 16 * 1024;
 
-    private readonly byte[] _packed;     // [block][group][16 cols][4 k]; + 128 on x86; padding 0
+    private readonly byte[] _packed;     // [block][group] in the ISA's order (ITileKernel.PackedIndex); + 128 on x86; padding 0
     private readonly int[] _bias;        // bias + inputOffset·Σk f, padded to the blocks
     private readonly RequantizeInt8Vector128 _requant;
     private readonly int _depth, _cols, _groups, _blocks;
@@ -79,13 +89,15 @@ internal sealed partial class GemmInt8Tile4x16
     public static bool IsSupported(GemmInt8Tile4x16Isa isa) => isa switch
     {
         GemmInt8Tile4x16Isa.AvxVnni => AvxVnni.IsSupported && Avx2.IsSupported,
-        _ => Dp.IsSupported && AdvSimd.Arm64.IsSupported,
+        GemmInt8Tile4x16Isa.ArmDp => Dp.IsSupported && AdvSimd.Arm64.IsSupported,
+        _ => AdvSimd.Arm64.IsSupported,
     };
 
-    /// <summary>The instruction to use on this CPU, or null when it has neither.</summary>
+    /// <summary>The instruction to use on this CPU (SDOT over SMLAL on ARM64), or null when it has none of them.</summary>
     public static GemmInt8Tile4x16Isa? Best =>
         IsSupported(GemmInt8Tile4x16Isa.AvxVnni) ? GemmInt8Tile4x16Isa.AvxVnni :
-        IsSupported(GemmInt8Tile4x16Isa.ArmDp) ? GemmInt8Tile4x16Isa.ArmDp : null;
+        IsSupported(GemmInt8Tile4x16Isa.ArmDp) ? GemmInt8Tile4x16Isa.ArmDp :
+        IsSupported(GemmInt8Tile4x16Isa.ArmNeon) ? GemmInt8Tile4x16Isa.ArmNeon : null;
 
     /// <summary>
     /// Packs <paramref name="weights"/> ([<paramref name="cols"/>][<paramref name="depth"/>] int8, row major) for
@@ -107,25 +119,49 @@ internal sealed partial class GemmInt8Tile4x16
         _groups = (depth + 3) / 4;
         _blocks = (cols + BlockCols - 1) / BlockCols;
         _requant = requant;
-        // + one 16-byte step of groups: an ARM tail step may read 3 groups past the last block's end.
-        long packed = (long)_blocks * _groups * 4 * BlockCols + MaxStepBytes * BlockCols;
-        if (packed > int.MaxValue)
-            throw new ArgumentException($"{cols} x {depth} weights are too large to pack.", nameof(weights));
-        _packed = new byte[packed];
         _bias = new int[_blocks * BlockCols];
-        int offset = isa == GemmInt8Tile4x16Isa.AvxVnni ? 128 : 0;
+        _packed = isa switch
+        {
+            GemmInt8Tile4x16Isa.AvxVnni => Pack<AvxVnniTile>(weights),
+            GemmInt8Tile4x16Isa.ArmDp => Pack<ArmDpTile>(weights),
+            _ => Pack<ArmNeonTile>(weights),
+        };
         for (int c = 0; c < cols; c++)
         {
-            var row = weights.Slice(c * depth, depth);
             int sum = 0;
-            int blockBase = c / BlockCols * _groups * 4 * BlockCols + c % BlockCols * 4;
-            for (int k = 0; k < depth; k++)
-            {
-                sum += row[k];
-                _packed[blockBase + k / 4 * 4 * BlockCols + k % 4] = unchecked((byte)(row[k] + offset));
-            }
+            foreach (sbyte f in weights.Slice(c * depth, depth))
+                sum += f;
             _bias[c] = unchecked((bias.IsEmpty ? 0 : bias[c]) + inputOffset * sum);
         }
+    }
+
+    /// <summary>
+    /// The weights in <typeparamref name="T"/>'s order (<see cref="ITileKernel.PackedIndex"/>), blocks of 16 columns
+    /// one after the other, zeros past the depth and the columns, and one step of zeros at the end: a tail step may
+    /// read up to a step past the last block's groups.
+    /// </summary>
+    private byte[] Pack<T>(ReadOnlySpan<sbyte> weights) where T : ITileKernel
+    {
+        long blockValues = (long)_groups * 4 * BlockCols;
+        long bytes = (_blocks * blockValues + T.StepBytes * BlockCols) * T.WeightBytes;
+        if (bytes > int.MaxValue)
+            throw new ArgumentException($"{_cols} x {_depth} weights are too large to pack.", nameof(weights));
+        var packed = new byte[bytes];
+        int offset = T.OffsetsWeights ? 128 : 0;
+        for (int c = 0; c < _cols; c++)
+        {
+            var row = weights.Slice(c * _depth, _depth);
+            long block = c / BlockCols * blockValues;
+            for (int k = 0; k < _depth; k++)
+            {
+                long at = (block + T.PackedIndex(k, c % BlockCols)) * T.WeightBytes;
+                int value = row[k] + offset;
+                packed[at] = unchecked((byte)value);
+                if (T.WeightBytes == 2)
+                    packed[at + 1] = unchecked((byte)(value >> 8));
+            }
+        }
+        return packed;
     }
 
     /// <summary>
@@ -135,10 +171,18 @@ internal sealed partial class GemmInt8Tile4x16
     /// </summary>
     public void Run(ref sbyte x, int xStride, int rows, ref sbyte output, int outStride)
     {
-        if (Isa == GemmInt8Tile4x16Isa.AvxVnni)
-            Run<AvxVnniTile>(ref x, xStride, rows, ref output, outStride);
-        else
-            Run<ArmDpTile>(ref x, xStride, rows, ref output, outStride);
+        switch (Isa)
+        {
+            case GemmInt8Tile4x16Isa.AvxVnni:
+                Run<AvxVnniTile>(ref x, xStride, rows, ref output, outStride);
+                break;
+            case GemmInt8Tile4x16Isa.ArmDp:
+                Run<ArmDpTile>(ref x, xStride, rows, ref output, outStride);
+                break;
+            default:
+                Run<ArmNeonTile>(ref x, xStride, rows, ref output, outStride);
+                break;
+        }
     }
 
     [SkipLocalsInit]
@@ -148,7 +192,7 @@ internal sealed partial class GemmInt8Tile4x16
         Span<sbyte> tails = stackalloc sbyte[MaxPanelRows * MaxStepBytes];
         int panelRows = Math.Clamp(PanelBytes / Math.Max(xStride, 1) / TileRows * TileRows, TileRows, MaxPanelRows);
         int step = T.StepBytes, fullBytes = _depth / step * step, rest = _depth - fullBytes;
-        int fullGroups = fullBytes / 4, stepGroups = step / 4;
+        int fullGroups = fullBytes / 4, stepGroups = step / 4, groupBytes = 4 * BlockCols * T.WeightBytes;
         ref sbyte tail = ref MemoryMarshal.GetReference(tails);
         for (int p = 0; p < rows; p += panelRows)
         {
@@ -166,8 +210,8 @@ internal sealed partial class GemmInt8Tile4x16
             for (int block = 0; block < _blocks; block++)
             {
                 int col = block * BlockCols, width = Math.Min(BlockCols, _cols - col);
-                ref byte w = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed), (nint)block * _groups * 4 * BlockCols);
-                ref byte wTail = ref Unsafe.Add(ref w, (nint)fullGroups * 4 * BlockCols);
+                ref byte w = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed), (nint)block * _groups * groupBytes);
+                ref byte wTail = ref Unsafe.Add(ref w, (nint)fullGroups * groupBytes);
                 for (int r = 0; r < count; r += TileRows)
                 {
                     int last = Math.Min(TileRows, count - r) - 1;
@@ -217,6 +261,12 @@ internal sealed partial class GemmInt8Tile4x16
         /// <summary>Bytes of a row the micro-kernel reads at a time.</summary>
         static abstract int StepBytes { get; }
 
+        /// <summary>Bytes of a packed weight: 1 (int8, or uint8 with the +128), or 2 (int16, little-endian).</summary>
+        static abstract int WeightBytes { get; }
+
+        /// <summary>Where, in weights from the start of its 16-column block, the weight of input channel <paramref name="k"/> and block column <paramref name="column"/> goes.</summary>
+        static abstract int PackedIndex(int k, int column);
+
         static abstract void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile);
 
         static abstract void Tile1(ref byte w, int groups, ref sbyte x0, ref Tile4x16 tile);
@@ -224,6 +274,9 @@ internal sealed partial class GemmInt8Tile4x16
         static abstract void Store(GemmInt8Tile4x16 gemm, ref Tile4x16 tile, int rows, int col, int c0, int c1, int c2, int c3,
             ref sbyte output, int outStride, int width);
     }
+
+    /// <summary>The dot-product order (AVX-VNNI, SDOT): per group of 4 input channels, column j's four weights at <c>4j</c>.</summary>
+    private static int ColumnQuadIndex(int k, int column) => k / 4 * 4 * BlockCols + column * 4 + k % 4;
 
     /// <summary>Writes the first <paramref name="width"/> bytes of <paramref name="v"/> (a partial column block).</summary>
     private static void StorePart(Vector128<sbyte> v, ref sbyte at, int width)

@@ -11,7 +11,7 @@ namespace EdgeConv.Kernels.Optimized;
 /// <summary>The inner product a <see cref="PointwiseConvInt8"/> runs, one per instruction set.</summary>
 public enum PointwiseConvInt8Isa
 {
-    /// <summary>The portable <see cref="PointwiseConvInt8Vector128"/> (SMULL/SMLAL-like code on ARM64 without <c>Dp</c>, SSE on x86, software elsewhere).</summary>
+    /// <summary>The portable <see cref="PointwiseConvInt8Vector128"/> (AdvSimd or SSE as the JIT maps <see cref="Vector128"/>, software elsewhere).</summary>
     Vector128,
     /// <summary>x86 AVX2: <c>vpmaddwd</c> on int16-widened activations and int16 weights, 16 input channels a step.</summary>
     Avx2,
@@ -21,6 +21,8 @@ public enum PointwiseConvInt8Isa
     AvxVnni,
     /// <summary>ARM64 with <c>Dp</c> (Cortex-A76, Pi 5): the <see cref="GemmInt8Tile4x16"/> 4×16 micro-kernel (<c>SDOT</c> by element).</summary>
     ArmDp,
+    /// <summary>ARM64 without <c>Dp</c> (Cortex-A53, A72: Pi 3, Zero 2, 4): the <see cref="GemmInt8Tile4x16"/> 4×16 micro-kernel (<c>SMLAL</c>/<c>SMLAL2</c> by element on int16).</summary>
+    ArmNeon,
 }
 
 /// <summary>
@@ -30,14 +32,13 @@ public enum PointwiseConvInt8Isa
 /// every <see cref="PointwiseConvInt8Isa"/>.
 /// </summary>
 /// <remarks>
-/// <para><see cref="PointwiseConvInt8Isa.AvxVnni"/> and <see cref="PointwiseConvInt8Isa.ArmDp"/> run
-/// <see cref="GemmInt8Tile4x16"/> (its remarks say how). The x86 paths without VNNI share one structure: a tile of 2 pixels × 4 output channels, one accumulator
+/// <para><see cref="PointwiseConvInt8Isa.AvxVnni"/>, <see cref="PointwiseConvInt8Isa.ArmDp"/> and
+/// <see cref="PointwiseConvInt8Isa.ArmNeon"/> run <see cref="GemmInt8Tile4x16"/> (its remarks say how). The
+/// x86 paths without VNNI share one structure: a tile of 2 pixels × 4 output channels, one accumulator
 /// vector per (pixel, channel) whose lanes hold partial sums over slices of K, reduced across lanes
-/// once per tile (<c>vphaddd</c> on x86, <c>ADDP</c> on ARM64) into 4 channel sums per pixel, then the
-/// folded bias and the requantization: both pixels in one 256-bit pass on x86
-/// (<see cref="RequantizeInt8Vector128.Requantize4x2"/>), one <see cref="RequantizeInt8Vector128.Requantize4"/>
-/// per pixel on ARM64. Weights are packed at load,
-/// row-major [Cout][Cin] (so groups of 4 along K for the dot-product instructions), followed by zero
+/// once per tile (<c>vphaddd</c>) into 4 channel sums per pixel, then the folded bias and the
+/// requantization of both pixels in one 256-bit pass (<see cref="RequantizeInt8Vector128.Requantize4x2"/>).
+/// Weights are packed at load, row-major [Cout][Cin] as int16, followed by zero
 /// padding so that a tail step may read a whole vector of weights past a row's end: the activations of
 /// those lanes are zero, so the products are.</para>
 /// <para>K is taken in full vector steps, then one half-width step (16 or 8 channels, the rest of the
@@ -73,18 +74,21 @@ public sealed class PointwiseConvInt8
         PointwiseConvInt8Isa.Avx512BW => Avx512BW.IsSupported,
         PointwiseConvInt8Isa.AvxVnni => AvxVnni.IsSupported && Avx2.IsSupported,
         PointwiseConvInt8Isa.ArmDp => Dp.IsSupported && AdvSimd.Arm64.IsSupported,
+        PointwiseConvInt8Isa.ArmNeon => AdvSimd.Arm64.IsSupported,
         _ => true,
     };
 
     /// <summary>
-    /// The inner product chosen on this CPU: AVX-VNNI, else AVX-512BW, else AVX2, else SDOT, else the
-    /// portable one (see the benchmark notes in docs/PERFORMANCE.md for the measured rates).
+    /// The inner product chosen on this CPU: AVX-VNNI, else AVX-512BW, else AVX2, else SDOT, else SMLAL
+    /// (any ARM64), else the portable one (see the benchmark notes in docs/PERFORMANCE.md for the measured
+    /// rates, docs/ARM64-KERNELS.md for the ARM64 instruction counts).
     /// </summary>
     public static PointwiseConvInt8Isa Best =>
         IsSupported(PointwiseConvInt8Isa.AvxVnni) ? PointwiseConvInt8Isa.AvxVnni :
         IsSupported(PointwiseConvInt8Isa.Avx512BW) ? PointwiseConvInt8Isa.Avx512BW :
         IsSupported(PointwiseConvInt8Isa.Avx2) ? PointwiseConvInt8Isa.Avx2 :
         IsSupported(PointwiseConvInt8Isa.ArmDp) ? PointwiseConvInt8Isa.ArmDp :
+        IsSupported(PointwiseConvInt8Isa.ArmNeon) ? PointwiseConvInt8Isa.ArmNeon :
         PointwiseConvInt8Isa.Vector128;
 
     /// <summary>The inner product this instance runs.</summary>
@@ -118,10 +122,16 @@ public sealed class PointwiseConvInt8
         _inDepth = filterShape.C;
         _outDepth = filterShape.N;
         _requant = new RequantizeInt8Vector128(q, _outDepth);
-        if (isa is PointwiseConvInt8Isa.AvxVnni or PointwiseConvInt8Isa.ArmDp)
+        GemmInt8Tile4x16Isa? gemm = isa switch
         {
-            _dot = new GemmInt8Tile4x16(filter, _outDepth, _inDepth, bias, q.InputOffset, _requant,
-                isa == PointwiseConvInt8Isa.AvxVnni ? GemmInt8Tile4x16Isa.AvxVnni : GemmInt8Tile4x16Isa.ArmDp);
+            PointwiseConvInt8Isa.AvxVnni => GemmInt8Tile4x16Isa.AvxVnni,
+            PointwiseConvInt8Isa.ArmDp => GemmInt8Tile4x16Isa.ArmDp,
+            PointwiseConvInt8Isa.ArmNeon => GemmInt8Tile4x16Isa.ArmNeon,
+            _ => null,
+        };
+        if (gemm is { } tileIsa)
+        {
+            _dot = new GemmInt8Tile4x16(filter, _outDepth, _inDepth, bias, q.InputOffset, _requant, tileIsa);
             return;
         }
         _filter16 = new short[filter.Length + WeightPadding];

@@ -95,6 +95,7 @@ internal sealed partial class GemmInt8Tile4x16
             tile.R01 += p1 + q1 + (r1 + s1);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(GemmInt8Tile4x16 gemm, ref Tile4x16 t, int rows, int col, int c0, int c1, int c2, int c3,
             ref sbyte output, int outStride, int width)
         {

@@ -45,6 +45,7 @@ public sealed class ConvInt8Vector128
     private readonly RequantizeInt8Vector128 _requant;
     private readonly sbyte _zeroPoint;
     private readonly GemmInt8Tile4x16? _dot;
+    private readonly int _dotDepth;     // K rounded up to 4 for the dot-product GEMM (zeros after K)
 
     /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c>, <c>ArmNeon</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
     public string Path => _dot is not null ? _dot.Isa.ToString() : "Vector128";
@@ -108,7 +109,15 @@ public sealed class ConvInt8Vector128
         (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);
         _zeroPoint = (sbyte)(-q.InputOffset);
         if (_groups == 1 && tile is { } isa)
-            _dot = new GemmInt8Tile4x16(filter, outShape.C, _k, bias, q.InputOffset, _requant, isa);
+        {
+            // K padded to whole groups of 4 (zero weights; im2col writes zero activations there): the
+            // GEMM then needs no tail step, which for the 3x3x3 stem (K = 27) was a second tile call.
+            _dotDepth = (_k + 3) & ~3;
+            var padded = new sbyte[outShape.C * _dotDepth];
+            for (int oc = 0; oc < outShape.C; oc++)
+                filter.Slice(oc * _k, _k).CopyTo(padded.AsSpan(oc * _dotDepth));
+            _dot = new GemmInt8Tile4x16(padded, outShape.C, _dotDepth, bias, q.InputOffset, _requant, isa);
+        }
     }
 
     /// <summary>Runs the whole convolution (every output row); see the row-range overload.</summary>
@@ -145,6 +154,8 @@ public sealed class ConvInt8Vector128
             if (_dot is not null)
             {
                 Im2Col(input, b, oy, 0, columns);
+                for (int ox = 0; ox < outW && _dotDepth > _k; ox++)
+                    columns.Slice(ox * _kp + _k, _dotDepth - _k).Clear();
                 _dot.Run(ref cols, _kp, outW, ref outRow, cout);
                 continue;
             }

@@ -164,13 +164,7 @@ public sealed class DepthwiseConvInt8Vector128
     /// </summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, Span<byte> scratch, int rowStart, int rowEnd)
     {
-        if (inShape != _inShape || outShape != _outShape)
-            throw new ArgumentException($"Shapes {inShape} -> {outShape} differ from the prepared {_inShape} -> {_outShape}.", nameof(inShape));
-        if (input.Length < inShape.FlatSize || output.Length < outShape.FlatSize)
-            throw new ArgumentException($"Input ({input.Length}) or output ({output.Length}) is shorter than its shape.", nameof(input));
-
-        if (scratch.Length < ScratchBytes)
-            throw new ArgumentException($"Scratch has {scratch.Length} bytes; this kernel needs {ScratchBytes}.", nameof(scratch));
+        WindowRunArguments.Check(inShape, outShape, _inShape, _outShape, input.Length, output.Length, scratch.Length, ScratchBytes, rowStart, rowEnd);
         var tapOffsets = MemoryMarshal.Cast<byte, int>(scratch[..(4 * _taps)]);
         var slotRow = MemoryMarshal.Cast<byte, int>(scratch.Slice(4 * _taps, 4 * _ringRows));
         var rows = MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(_rowsOffset, (_ringRows + 1) * _rowStride));

@@ -502,54 +502,93 @@ public sealed class DepthwiseConvInt8X86
         ref sbyte dstA = ref MemoryMarshal.GetReference(outA);
         ref sbyte dstB = ref MemoryMarshal.GetReference(outB);
         var requant = _requant;
+        ref int operands = ref requant.Operands;
         int quads = _quads, depth = _depth, outW = _outShape.W, blocks32 = _blocks32, rowBytes = outW * depth;
-        nint pixel = _positions * 4 * _groups;
+        nint pixel = _positions * 4 * _groups, blockWeights = 4 * quads * TDot.UnitBytes;
         for (int ox = 0; ox < outW; ox++)
         {
-            nint xo = ox * pixel;
-            int at = ox * depth, p = 0;
-            for (int block = 0; block < blocks32; block++, p += 32)
-                Block<TDot, TReq, TRows, Four>(ref rows, ref offA, ref offB, quads, xo, ref weights, ref bias, requant, p,
-                    ref Unsafe.Add(ref dstA, at), ref Unsafe.Add(ref dstB, at), rowBytes - at);
+            // Per block, the refs move on: quads by 32·4 bytes, weights by a block's units, outputs by 32.
+            ref byte x = ref Unsafe.Add(ref rows, ox * pixel);
+            ref byte w = ref weights;
+            ref int b = ref bias;
+            ref int o = ref operands;
+            ref sbyte ya = ref Unsafe.Add(ref dstA, ox * depth);
+            ref sbyte yb = ref Unsafe.Add(ref dstB, ox * depth);
+            int room = rowBytes - ox * depth;
+            for (int block = 0; block < blocks32; block++)
+            {
+                Block<TDot, TReq, TRows, Four>(ref x, ref offA, ref offB, quads, ref w, ref b, ref o, requant, ref ya, ref yb, room);
+                x = ref Unsafe.Add(ref x, 4 * 32);
+                w = ref Unsafe.Add(ref w, blockWeights);
+                b = ref Unsafe.Add(ref b, 32);
+                o = ref Unsafe.Add(ref o, RequantizeInt8X86.OperandsAt(32));
+                ya = ref Unsafe.Add(ref ya, 32);
+                yb = ref Unsafe.Add(ref yb, 32);
+                room -= 32;
+            }
             if (_block16)
-                NarrowBlock<TDot, TReq, TRows, Two>(ref rows, ref offA, ref offB, quads, xo, ref weights, ref bias, requant, p,
-                    ref Unsafe.Add(ref dstA, at), ref Unsafe.Add(ref dstB, at), rowBytes - at);
+                NarrowBlock<TDot, TReq, TRows, Two>(ref x, ref offA, ref offB, quads, ref w, ref b, ref o, requant, ref ya, ref yb, room);
             else if (_block8)
-                NarrowBlock<TDot, TReq, TRows, One>(ref rows, ref offA, ref offB, quads, xo, ref weights, ref bias, requant, p,
-                    ref Unsafe.Add(ref dstA, at), ref Unsafe.Add(ref dstB, at), rowBytes - at);
+                NarrowBlock<TDot, TReq, TRows, One>(ref x, ref offA, ref offB, quads, ref w, ref b, ref o, requant, ref ya, ref yb, room);
         }
     }
 
     /// <summary>The last block of 16 or 8 channels, out of line so that the hot loop inlines only the blocks of 32.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void NarrowBlock<TDot, TReq, TRows, TWidth>(ref byte rows, ref int offA, ref int offB, int quads, nint xo,
-        ref byte weights, ref int bias, RequantizeInt8X86 requant, int p, ref sbyte yA, ref sbyte yB, int room)
+    private static void NarrowBlock<TDot, TReq, TRows, TWidth>(ref byte x, ref int offA, ref int offB, int quads,
+        ref byte w, ref int bias, ref int operands, RequantizeInt8X86 requant, ref sbyte yA, ref sbyte yB, int room)
         where TDot : struct, IQuadDot where TReq : struct, IRequantForm where TRows : struct, IRowCount where TWidth : struct, IBlockWidth =>
-        Block<TDot, TReq, TRows, TWidth>(ref rows, ref offA, ref offB, quads, xo, ref weights, ref bias, requant, p, ref yA, ref yB, room);
+        Block<TDot, TReq, TRows, TWidth>(ref x, ref offA, ref offB, quads, ref w, ref bias, ref operands, requant, ref yA, ref yB, room);
 
     /// <summary>
-    /// One block of <typeparamref name="TWidth"/> quad vectors, positions <paramref name="p"/>.., of the pixel
-    /// at byte <paramref name="xo"/> of a quad row, for one or two rows: accumulate every quad, requantize,
-    /// store at <paramref name="yA"/> (and <paramref name="yB"/>) + p, <paramref name="room"/> bytes before the
-    /// rows' end. The block's weights start at unit p / 8 · quads.
+    /// One block of <typeparamref name="TWidth"/> quad vectors of one pixel, for one or two rows: accumulate
+    /// every quad (at <paramref name="x"/> + each row's quad offsets, weights at <paramref name="w"/>, bias at
+    /// <paramref name="bias"/>), requantize on 256 bits (operands at <paramref name="operands"/>), store at
+    /// <paramref name="yA"/> (and <paramref name="yB"/>), <paramref name="room"/> bytes before the rows' end.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block<TDot, TReq, TRows, TWidth>(ref byte rows, ref int offA, ref int offB, int quads, nint xo,
-        ref byte weights, ref int bias, RequantizeInt8X86 requant, int p, ref sbyte yA, ref sbyte yB, int room)
+    private static void Block<TDot, TReq, TRows, TWidth>(ref byte x, ref int offA, ref int offB, int quads,
+        ref byte w, ref int bias, ref int operands, RequantizeInt8X86 requant, ref sbyte yA, ref sbyte yB, int room)
         where TDot : struct, IQuadDot where TReq : struct, IRequantForm where TRows : struct, IRowCount where TWidth : struct, IBlockWidth
     {
         int width = TWidth.Vectors;
-        nint unit = TDot.UnitBytes, xp = xo + 4 * p;
-        ref byte w = ref Unsafe.Add(ref weights, p / 8 * quads * unit);
-        var a0 = Vector256.LoadUnsafe(ref bias, (nuint)p);
-        var a1 = width > 1 ? Vector256.LoadUnsafe(ref bias, (nuint)p + 8) : default;
-        var a2 = width > 2 ? Vector256.LoadUnsafe(ref bias, (nuint)p + 16) : default;
-        var a3 = width > 2 ? Vector256.LoadUnsafe(ref bias, (nuint)p + 24) : default;
-        var (b0, b1, b2, b3) = (a0, a1, a2, a3);
+        Accumulate<TDot, TRows, TWidth>(ref x, ref offA, ref offB, quads, ref w, ref bias,
+            out var a0, out var a1, out var a2, out var a3, out var b0, out var b1, out var b2, out var b3);
+        Requantize<TReq, TRows>(requant, ref a0, ref b0, ref operands);
+        if (width > 1)
+            Requantize<TReq, TRows>(requant, ref a1, ref b1, ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(8)));
+        if (width > 2)
+        {
+            Requantize<TReq, TRows>(requant, ref a2, ref b2, ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(16)));
+            Requantize<TReq, TRows>(requant, ref a3, ref b3, ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(24)));
+        }
+        Store<TWidth>(requant, a0, a1, a2, a3, ref yA, room);
+        if (TRows.Two)
+            Store<TWidth>(requant, b0, b1, b2, b3, ref yB, room);
+    }
+
+    /// <summary>
+    /// The accumulators of a block of <typeparamref name="TWidth"/> vectors whose quads are at
+    /// <paramref name="x"/> + each row's quad offsets: the folded bias plus every quad times its weights
+    /// (at <paramref name="w"/>, quad-major), for row A (<c>a</c>) and, with two rows, row B (<c>b</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<TDot, TRows, TWidth>(ref byte x, ref int offA, ref int offB, int quads, ref byte w, ref int bias,
+        out Vector256<int> a0, out Vector256<int> a1, out Vector256<int> a2, out Vector256<int> a3,
+        out Vector256<int> b0, out Vector256<int> b1, out Vector256<int> b2, out Vector256<int> b3)
+        where TDot : struct, IQuadDot where TRows : struct, IRowCount where TWidth : struct, IBlockWidth
+    {
+        int width = TWidth.Vectors;
+        nint unit = TDot.UnitBytes;
+        a0 = Vector256.LoadUnsafe(ref bias);
+        a1 = width > 1 ? Vector256.LoadUnsafe(ref bias, 8) : default;
+        a2 = width > 2 ? Vector256.LoadUnsafe(ref bias, 16) : default;
+        a3 = width > 2 ? Vector256.LoadUnsafe(ref bias, 24) : default;
+        (b0, b1, b2, b3) = (a0, a1, a2, a3);
         for (int q = 0; q < quads; q++)
         {
             ref byte wq = ref Unsafe.Add(ref w, q * width * unit);
-            ref byte xa = ref Unsafe.Add(ref rows, Unsafe.Add(ref offA, q) + xp);
+            ref byte xa = ref Unsafe.Add(ref x, Unsafe.Add(ref offA, q));
             a0 = TDot.Dot(a0, Vector256.LoadUnsafe(ref xa), ref wq);
             if (width > 1)
                 a1 = TDot.Dot(a1, Vector256.LoadUnsafe(ref xa, 32), ref Unsafe.Add(ref wq, unit));
@@ -560,7 +599,7 @@ public sealed class DepthwiseConvInt8X86
             }
             if (TRows.Two)
             {
-                ref byte xb = ref Unsafe.Add(ref rows, Unsafe.Add(ref offB, q) + xp);
+                ref byte xb = ref Unsafe.Add(ref x, Unsafe.Add(ref offB, q));
                 b0 = TDot.Dot(b0, Vector256.LoadUnsafe(ref xb), ref wq);
                 if (width > 1)
                     b1 = TDot.Dot(b1, Vector256.LoadUnsafe(ref xb, 32), ref Unsafe.Add(ref wq, unit));
@@ -571,18 +610,6 @@ public sealed class DepthwiseConvInt8X86
                 }
             }
         }
-        ref int operands = ref Unsafe.Add(ref requant.Operands, RequantizeInt8X86.OperandsAt(p));
-        Requantize<TReq, TRows>(requant, ref a0, ref b0, ref operands);
-        if (width > 1)
-            Requantize<TReq, TRows>(requant, ref a1, ref b1, ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(8)));
-        if (width > 2)
-        {
-            Requantize<TReq, TRows>(requant, ref a2, ref b2, ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(16)));
-            Requantize<TReq, TRows>(requant, ref a3, ref b3, ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(24)));
-        }
-        Store<TWidth>(requant, a0, a1, a2, a3, ref Unsafe.Add(ref yA, p), room - p);
-        if (TRows.Two)
-            Store<TWidth>(requant, b0, b1, b2, b3, ref Unsafe.Add(ref yB, p), room - p);
     }
 
     /// <summary>Requantizes one vector of positions for one row, or the same positions of two rows with their operands loaded once.</summary>
@@ -598,37 +625,44 @@ public sealed class DepthwiseConvInt8X86
 
     /// <summary>
     /// Packs a block's results and stores them at <paramref name="y"/>, <paramref name="room"/> bytes before the
-    /// row's end. Results past the depth land on the following pixels' first channels, which are computed
-    /// later and rewrite them; within a block's width of the row's end only the row's own bytes are stored.
+    /// row's end (see <see cref="Store32"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<TWidth>(RequantizeInt8X86 requant, Vector256<int> r0, Vector256<int> r1, Vector256<int> r2, Vector256<int> r3, ref sbyte y, int room)
         where TWidth : struct, IBlockWidth
     {
         if (TWidth.Vectors == 4)
-        {
-            var v = requant.Pack32(r0, r1, r2, r3);
-            if (room >= 32)
-                v.StoreUnsafe(ref y);
-            else
-                StorePartial(v.GetLower(), v.GetUpper(), ref y, room);
-        }
+            Store32(requant.Pack32(r0, r1, r2, r3), ref y, room);
         else if (TWidth.Vectors == 2)
-        {
-            var v = requant.Pack16(r0, r1);
-            if (room >= 16)
-                v.StoreUnsafe(ref y);
-            else
-                StorePartial(v, default, ref y, room);
-        }
+            Store16(requant.Pack16(r0, r1), ref y, room);
+        else if (room >= 8)
+            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y), requant.Pack8(r0).AsInt64().ToScalar());
         else
-        {
-            var v = requant.Pack8(r0);
-            if (room >= 8)
-                Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y), v.AsInt64().ToScalar());
-            else
-                StorePartial(v, default, ref y, room);
-        }
+            StorePartial(requant.Pack8(r0), default, ref y, room);
+    }
+
+    /// <summary>
+    /// Stores a block's 32 results at <paramref name="y"/>, <paramref name="room"/> bytes before the row's end.
+    /// Results past the depth land on the following pixels' first channels, which are computed later and
+    /// rewrite them; within a block's width of the row's end only the row's own bytes are stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store32(Vector256<sbyte> v, ref sbyte y, int room)
+    {
+        if (room >= 32)
+            v.StoreUnsafe(ref y);
+        else
+            StorePartial(v.GetLower(), v.GetUpper(), ref y, room);
+    }
+
+    /// <summary><see cref="Store32"/> for a block of 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store16(Vector128<sbyte> v, ref sbyte y, int room)
+    {
+        if (room >= 16)
+            v.StoreUnsafe(ref y);
+        else
+            StorePartial(v, default, ref y, room);
     }
 
     /// <summary>The first <paramref name="count"/> (&lt; 32) bytes of (<paramref name="lo"/>, <paramref name="hi"/>), one at a time: a row's last pixel only.</summary>
@@ -638,6 +672,7 @@ public sealed class DepthwiseConvInt8X86
         for (int i = 0; i < count; i++)
             Unsafe.Add(ref y, i) = i < 16 ? lo.GetElement(i) : hi.GetElement(i - 16);
     }
+
 
     /// <summary>8 bytes in the lower half of a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

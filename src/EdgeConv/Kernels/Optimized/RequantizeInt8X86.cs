@@ -41,8 +41,11 @@ namespace EdgeConv.Kernels.Optimized;
 /// </remarks>
 internal sealed class RequantizeInt8X86
 {
-    /// <summary>Ints of operands per group of 8 positions (see <see cref="OperandsAt"/>).</summary>
-    private const int GroupInts = 9 * 8;
+    /// <summary>Positions per operand group: one 256-bit vector of each operand.</summary>
+    private const int GroupPositions = 8;
+
+    /// <summary>Ints of operands per group (see <see cref="OperandsAt"/>).</summary>
+    private const int GroupInts = 9 * GroupPositions;
 
     // Per group of 8 positions, nine vectors: 0 left shift max(shift, 0); 1 Q31 multiplier; 2 odd
     // multiplier (position 2i holds position 2i+1's, as VPMULDQ reads even dwords); 3, 4 the compact
@@ -86,7 +89,7 @@ internal sealed class RequantizeInt8X86
                 IsCompact = false;
         }
 
-        _operands = new int[channelAt.Length / 8 * GroupInts];
+        _operands = new int[(channelAt.Length + GroupPositions - 1) / GroupPositions * GroupInts];
         var rounding = MemoryMarshal.Cast<int, long>(_operands.AsSpan());
         for (int p = 0; p < channelAt.Length; p++)
         {
@@ -95,16 +98,17 @@ internal sealed class RequantizeInt8X86
             int right = Math.Max(-shift, 0), mask = (int)((1L << right) - 1);
             long compact = CompactOffset(right, c < 0 ? 0 : q.OutputOffset);
             int at = OperandsAt(p);
+            const int v = GroupPositions;   // ints per operand vector
             _operands[at] = Math.Max(shift, 0);
-            _operands[at + 8] = multiplier;
+            _operands[at + v] = multiplier;
             if (p % 2 == 1)
-                _operands[at + 16 - 1] = multiplier;
-            // The compact 64-bit constants: qword i of vector 3 (4) belongs to position 2i (2i+1).
-            rounding[(at - p % 8) / 2 + (p % 2 == 0 ? 12 : 16) + p % 8 / 2] = (1L << 31) + (compact << 32);
-            _operands[at + 40] = right == 0 ? int.MinValue : (int)compact;
-            _operands[at + 48] = right;
-            _operands[at + 56] = mask;
-            _operands[at + 64] = mask >> 1;
+                _operands[at + 2 * v - 1] = multiplier;
+            // The compact 64-bit constants: qword i of vector 3 (4) belongs to position 2i (2i+1) of the group.
+            rounding[(at - p % v) / 2 + (p % 2 == 0 ? 3 * v / 2 : 2 * v) + p % v / 2] = (1L << 31) + (compact << 32);
+            _operands[at + 5 * v] = right == 0 ? int.MinValue : (int)compact;
+            _operands[at + 6 * v] = right;
+            _operands[at + 7 * v] = mask;
+            _operands[at + 8 * v] = mask >> 1;
         }
         _outputOffset = q.OutputOffset;
         _min = (sbyte)q.ActivationMin;
@@ -122,88 +126,78 @@ internal sealed class RequantizeInt8X86
 
     /// <summary>Where, in ints after <see cref="Operands"/>, the operands of positions <paramref name="p"/>..+7 (p a multiple of 8) start.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int OperandsAt(int p) => (int)((uint)p / 8 * GroupInts + (uint)p % 8);
-
-    /// <summary>The operands of 8 positions the general form uses, loaded once for every accumulator vector they requantize.</summary>
-    private readonly struct GeneralOperands(ref int operands)
-    {
-        public readonly Vector256<int> Left = Vector256.LoadUnsafe(ref operands);
-        public readonly Vector256<int> Multiplier = Vector256.LoadUnsafe(ref operands, 8);
-        public readonly Vector256<int> OddMultiplier = Vector256.LoadUnsafe(ref operands, 16);
-        public readonly Vector256<long> Rounding = Vector256.Create(1L << 30);
-        public readonly Vector256<int> Right = Vector256.LoadUnsafe(ref operands, 48);
-        public readonly Vector256<int> Mask = Vector256.LoadUnsafe(ref operands, 56);
-        public readonly Vector256<int> HalfMask = Vector256.LoadUnsafe(ref operands, 64);
-    }
-
-    /// <summary>The operands of 8 positions the compact form uses.</summary>
-    private readonly struct CompactOperands(ref int operands)
-    {
-        public readonly Vector256<int> Multiplier = Vector256.LoadUnsafe(ref operands, 8);
-        public readonly Vector256<int> OddMultiplier = Vector256.LoadUnsafe(ref operands, 16);
-        public readonly Vector256<long> EvenRounding = Vector256.LoadUnsafe(ref operands, 24).AsInt64();
-        public readonly Vector256<long> OddRounding = Vector256.LoadUnsafe(ref operands, 32).AsInt64();
-        public readonly Vector256<int> Threshold = Vector256.LoadUnsafe(ref operands, 40);
-        public readonly Vector256<int> Right = Vector256.LoadUnsafe(ref operands, 48);
-    }
+    public static int OperandsAt(int p) => (int)((uint)p / GroupPositions * GroupInts + (uint)p % GroupPositions);
 
     /// <summary>
     /// General form: x = acc·2^left; the 64-bit products x·M + 2^30 of the even and the odd lanes, bits
     /// 31..62 of each blended back (h); RoundingDivideByPOT in gemmlowp's compare form; the output offset.
+    /// The operands are vectors 0, 1, 2, 6, 7 and 8 of the group.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector256<int> General(Vector256<int> acc, in GeneralOperands o)
+    private Vector256<int> General(Vector256<int> acc, Vector256<int> left, Vector256<int> multiplier, Vector256<int> oddMultiplier,
+        Vector256<int> right, Vector256<int> mask, Vector256<int> halfMask)
     {
-        var x = Avx2.ShiftLeftLogicalVariable(acc, o.Left.AsUInt32());
-        var even = Avx2.Multiply(x, o.Multiplier) + o.Rounding;
-        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), o.OddMultiplier) + o.Rounding;
+        var rounding = Vector256.Create(1L << 30);
+        var x = Avx2.ShiftLeftLogicalVariable(acc, left.AsUInt32());
+        var even = Avx2.Multiply(x, multiplier) + rounding;
+        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), oddMultiplier) + rounding;
         // Lane 2i: low dword of (even >> 31); lane 2i+1: high dword of (odd << 1).
         var high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b1010_1010);
-        var rounded = Avx2.ShiftRightArithmeticVariable(high, o.Right.AsUInt32())
-            - Avx2.CompareGreaterThan(high & o.Mask, o.HalfMask - Avx2.ShiftRightArithmetic(high, 31));
+        var rounded = Avx2.ShiftRightArithmeticVariable(high, right.AsUInt32())
+            - Avx2.CompareGreaterThan(high & mask, halfMask - Avx2.ShiftRightArithmetic(high, 31));
         return rounded + Vector256.Create(_outputOffset);
     }
 
     /// <summary>
     /// Compact form: with x = 2·acc, the 64-bit x·M + 2^31 + C·2^32 has H in its high dword, for the even
     /// lanes (moved down by <c>vpshufd</c>) and the odd ones (whose acc <c>vpshufd</c> moved to the even
-    /// dwords <c>vpmuldq</c> reads); then (H − [H &lt; C]) &gt;&gt; e.
+    /// dwords <c>vpmuldq</c> reads); then (H − [H &lt; C]) &gt;&gt; e. The operands are vectors 1 to 6 of the group.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Compact(Vector256<int> acc, in CompactOperands o)
+    private static Vector256<int> Compact(Vector256<int> acc, Vector256<int> multiplier, Vector256<int> oddMultiplier,
+        Vector256<long> evenConstant, Vector256<long> oddConstant, Vector256<int> threshold, Vector256<int> right)
     {
         var x = acc + acc;
-        var even = Avx2.Multiply(x, o.Multiplier) + o.EvenRounding;
-        var odd = Avx2.Multiply(Avx2.Shuffle(x, 0b11_11_01_01), o.OddMultiplier) + o.OddRounding;
+        var even = Avx2.Multiply(x, multiplier) + evenConstant;
+        var odd = Avx2.Multiply(Avx2.Shuffle(x, 0b11_11_01_01), oddMultiplier) + oddConstant;
         var h = Avx2.Blend(Avx2.Shuffle(even.AsInt32(), 0b11_11_01_01), odd.AsInt32(), 0b1010_1010);
-        h += Avx2.CompareGreaterThan(o.Threshold, h);   // − [H < C]
-        return Avx2.ShiftRightArithmeticVariable(h, o.Right.AsUInt32());
+        h += Avx2.CompareGreaterThan(threshold, h);   // − [H < C]
+        return Avx2.ShiftRightArithmeticVariable(h, right.AsUInt32());
     }
+
+    /// <summary>Operand vector <paramref name="k"/> of the group at <paramref name="operands"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Load(ref int operands, int k) => Vector256.LoadUnsafe(ref operands, (nuint)(k * GroupPositions));
 
     /// <summary>MultiplyByQuantizedMultiplier plus the output offset (int32 wrap-around) on the 8 positions whose <paramref name="operands"/> these are; any accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<int> ApplyGeneral(Vector256<int> acc, ref int operands) => General(acc, new GeneralOperands(ref operands));
+    public Vector256<int> ApplyGeneral(Vector256<int> acc, ref int operands) =>
+        General(acc, Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 2), Load(ref operands, 6), Load(ref operands, 7), Load(ref operands, 8));
 
     /// <summary><see cref="ApplyGeneral(Vector256{int}, ref int)"/> on two vectors of the same positions (two pixels), loading the operands once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ApplyGeneral(ref Vector256<int> a, ref Vector256<int> b, ref int operands)
     {
-        var o = new GeneralOperands(ref operands);
-        a = General(a, o);
-        b = General(b, o);
+        var (left, multiplier, oddMultiplier) = (Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 2));
+        var (right, mask, halfMask) = (Load(ref operands, 6), Load(ref operands, 7), Load(ref operands, 8));
+        a = General(a, left, multiplier, oddMultiplier, right, mask, halfMask);
+        b = General(b, left, multiplier, oddMultiplier, right, mask, halfMask);
     }
 
     /// <summary>The same as <see cref="ApplyGeneral(Vector256{int}, ref int)"/> in the compact form; only where <see cref="IsCompact"/> (accumulators within their bounds).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> ApplyCompact(Vector256<int> acc, ref int operands) => Compact(acc, new CompactOperands(ref operands));
+    public static Vector256<int> ApplyCompact(Vector256<int> acc, ref int operands) =>
+        Compact(acc, Load(ref operands, 1), Load(ref operands, 2), Load(ref operands, 3).AsInt64(), Load(ref operands, 4).AsInt64(),
+            Load(ref operands, 5), Load(ref operands, 6));
 
     /// <summary><see cref="ApplyCompact(Vector256{int}, ref int)"/> on two vectors of the same positions (two pixels), loading the operands once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ApplyCompact(ref Vector256<int> a, ref Vector256<int> b, ref int operands)
     {
-        var o = new CompactOperands(ref operands);
-        a = Compact(a, o);
-        b = Compact(b, o);
+        var (multiplier, oddMultiplier, threshold, right) = (Load(ref operands, 1), Load(ref operands, 2), Load(ref operands, 5), Load(ref operands, 6));
+        var (evenConstant, oddConstant) = (Load(ref operands, 3).AsInt64(), Load(ref operands, 4).AsInt64());
+        a = Compact(a, multiplier, oddMultiplier, evenConstant, oddConstant, threshold, right);
+        b = Compact(b, multiplier, oddMultiplier, evenConstant, oddConstant, threshold, right);
     }
 
     /// <summary>

@@ -291,45 +291,33 @@ public sealed class DepthwiseConvInt8X86
     /// <summary>The kernel name <c>inspect</c> shows, e.g. <c>DepthwiseConvInt8X86(AvxVnni)</c>.</summary>
     public string Name => $"{nameof(DepthwiseConvInt8X86)}({Isa})";
 
-    /// <summary>
-    /// Runs the convolution: NHWC <paramref name="input"/> to NHWC <paramref name="output"/>, using
-    /// <paramref name="scratch"/> (at least <see cref="ScratchBytes"/>). Allocates nothing.
-    /// </summary>
+    /// <inheritdoc cref="DepthwiseConvInt8Vector128.Run(ReadOnlySpan{sbyte}, Shape4, Span{sbyte}, Shape4, Span{byte})"/>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, Span<byte> scratch)
         => Run(input, inShape, output, outShape, scratch, 0, outShape.N * outShape.H);
 
-    /// <summary>
-    /// Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one
-    /// (batch, output y) pair; each thread passes its own <paramref name="scratch"/>.
-    /// </summary>
+    /// <inheritdoc cref="DepthwiseConvInt8Vector128.Run(ReadOnlySpan{sbyte}, Shape4, Span{sbyte}, Shape4, Span{byte}, int, int)"/>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, Span<byte> scratch, int rowStart, int rowEnd)
     {
         WindowRunArguments.Check(inShape, outShape, _inShape, _outShape, input.Length, output.Length, scratch.Length, ScratchBytes, rowStart, rowEnd);
 
         var quadOffsets = MemoryMarshal.Cast<byte, int>(scratch[..(8 * _quads)]);
-        var slotRow = MemoryMarshal.Cast<byte, int>(scratch.Slice(8 * _quads, 4 * _ringRows));
+        var ring = new InputRowRing(MemoryMarshal.Cast<byte, int>(scratch.Slice(8 * _quads, 4 * _ringRows)));
         var source = scratch.Slice(_sourceOffset, _sourceBytes);
         var slots = scratch.Slice(_slotsOffset, (_ringRows + 1) * _slotBytes);
         source.Fill(_zeroPoint);                                            // borders; row copies overwrite only the middle
         slots.Slice(_ringRows * _slotBytes, _slotBytes).Fill(_zeroPoint);   // the z quad row
 
         int inRow = inShape.W * inShape.C, outRow = outShape.W * _depth;
-        int currentBatch = -1;
-        ReadOnlySpan<sbyte> image = default;
         for (int row = rowStart; row < rowEnd;)
         {
             int b = row / outShape.H, oy = row % outShape.H;
-            if (b != currentBatch)
-            {
-                slotRow.Fill(-1);   // a new image (or this slice's first row): the ring holds nothing of it yet
-                image = input.Slice(b * inShape.H * inRow, inShape.H * inRow);
-                currentBatch = b;
-            }
+            ring.Image(b);
+            var image = input.Slice(b * inShape.H * inRow, inShape.H * inRow);
             // Two output rows of one image at a time where the slice has them.
             bool two = row + 1 < rowEnd && oy + 1 < outShape.H;
-            PrepareRow(oy, image, source, slots, slotRow, quadOffsets[.._quads]);
+            PrepareRow(oy, image, source, slots, ref ring, quadOffsets[.._quads]);
             if (two)
-                PrepareRow(oy + 1, image, source, slots, slotRow, quadOffsets.Slice(_quads, _quads));
+                PrepareRow(oy + 1, image, source, slots, ref ring, quadOffsets.Slice(_quads, _quads));
             var outA = output.Slice(row * outRow, outRow);
             var outB = two ? output.Slice((row + 1) * outRow, outRow) : outA;
             if (Isa == DepthwiseConvInt8X86Isa.AvxVnni)
@@ -344,7 +332,7 @@ public sealed class DepthwiseConvInt8X86
     /// Makes sure the ring holds the quad rows output row <paramref name="oy"/> reads (building those it
     /// lacks) and writes where each of its quads starts into <paramref name="quadOffsets"/>.
     /// </summary>
-    private void PrepareRow(int oy, ReadOnlySpan<sbyte> image, Span<byte> source, Span<byte> slots, Span<int> slotRow, Span<int> quadOffsets)
+    private void PrepareRow(int oy, ReadOnlySpan<sbyte> image, Span<byte> source, Span<byte> slots, ref InputRowRing ring, Span<int> quadOffsets)
     {
         int inRow = _inShape.W * _inShape.C;
         int iy0 = oy * _g.StrideH - _g.PadTop;
@@ -354,12 +342,9 @@ public sealed class DepthwiseConvInt8X86
             int rowOffset = _ringRows * _slotBytes;
             if ((uint)iy < (uint)_inShape.H)
             {
-                int slot = iy % _ringRows;
-                if (slotRow[slot] != iy)
-                {
+                int slot = ring.Slot(iy, out bool prepare);
+                if (prepare)
                     BuildQuadRow(image.Slice(iy * inRow, inRow), source, slots.Slice(slot * _slotBytes, _slotBytes));
-                    slotRow[slot] = iy;
-                }
                 rowOffset = slot * _slotBytes;
             }
             for (int group = 0; group < _groups; group++)

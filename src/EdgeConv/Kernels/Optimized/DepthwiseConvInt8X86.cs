@@ -32,8 +32,8 @@ public enum DepthwiseConvInt8X86Isa
 /// 4 int8 weights per lane and adds into the int32 lane in one instruction; AVX2 widens the even and the
 /// odd bytes to int16 and uses two <c>vpmaddwd</c>. A 3×3 filter is three quad loads and three
 /// multiply-accumulates per 8 channels, and the rows are shared by the kh output rows that read them
-/// (a ring of slots, as in <see cref="DepthwiseConvInt8Vector128"/>; rows above and below the image read
-/// one quad row of z + 128). An input row is first copied, plus 128 and with each input channel repeated
+/// (a ring of slots, as in <see cref="DepthwiseConvInt8Vector128"/>; a row above or below the image takes
+/// a slot too, filled with z + 128, which keeps the scratch one quad row smaller). An input row is first copied, plus 128 and with each input channel repeated
 /// M times for a depth multiplier M (so that output channel oc = ic·M + m reads lane oc), between border
 /// columns of z + 128 in a padded source row; the quads are gathered from there without branches.</para>
 /// <para><b>Exactness.</b> As in <see cref="DepthwiseConvInt8Vector128"/>'s remarks, with x̃ the input
@@ -133,7 +133,7 @@ public sealed class DepthwiseConvInt8X86
 
     /// <summary>
     /// Where things sit in the scratch: the quad offset table (two rows' worth) and the ring's row
-    /// numbers, then (32-byte aligned) the padded source row, then the ring's slots and the z slot.
+    /// numbers, then (32-byte aligned) the padded source row, then the ring's slots.
     /// </summary>
     private static (long SourceOffset, long SourceBytes, long SlotsOffset, long SlotBytes, long Total) Layout(
         ConvGeometry g, Shape4 inShape, Shape4 filterShape, Shape4 outShape)
@@ -144,7 +144,7 @@ public sealed class DepthwiseConvInt8X86
         long sourceBytes = (PaddedWidth(g, inShape, filterShape, outShape) * filterShape.C + SourceSlack + 31) & ~31L;
         long slotBytes = (long)outShape.W * groups * Blocks(filterShape.C).Positions * 4;
         long slotsOffset = sourceOffset + sourceBytes;
-        return (sourceOffset, sourceBytes, slotsOffset, slotBytes, slotsOffset + (ringRows + 1) * slotBytes);
+        return (sourceOffset, sourceBytes, slotsOffset, slotBytes, slotsOffset + ringRows * slotBytes);
     }
 
     /// <summary>Input rows two consecutive output rows read: (kh−1)·dilation_h + 1 + stride_h.</summary>
@@ -284,7 +284,7 @@ public sealed class DepthwiseConvInt8X86
 
     /// <summary>
     /// Bytes of scratch <c>Run</c> needs: the quad offset table, the ring slots' row numbers, one padded
-    /// source row, the ring of quad rows and the z quad row. Its contents need not survive between runs.
+    /// source row and the ring of quad rows. Its contents need not survive between runs.
     /// </summary>
     public int ScratchBytes { get; }
 
@@ -303,9 +303,8 @@ public sealed class DepthwiseConvInt8X86
         var quadOffsets = MemoryMarshal.Cast<byte, int>(scratch[..(8 * _quads)]);
         var ring = new InputRowRing(MemoryMarshal.Cast<byte, int>(scratch.Slice(8 * _quads, 4 * _ringRows)));
         var source = scratch.Slice(_sourceOffset, _sourceBytes);
-        var slots = scratch.Slice(_slotsOffset, (_ringRows + 1) * _slotBytes);
-        source.Fill(_zeroPoint);                                            // borders; row copies overwrite only the middle
-        slots.Slice(_ringRows * _slotBytes, _slotBytes).Fill(_zeroPoint);   // the z quad row
+        var slots = scratch.Slice(_slotsOffset, _ringRows * _slotBytes);
+        source.Fill(_zeroPoint);   // borders; row copies overwrite only the middle
 
         int inRow = inShape.W * inShape.C, outRow = outShape.W * _depth;
         for (int row = rowStart; row < rowEnd;)
@@ -338,15 +337,16 @@ public sealed class DepthwiseConvInt8X86
         int iy0 = oy * _g.StrideH - _g.PadTop;
         for (int ky = 0; ky < _kh; ky++)
         {
+            // A row above or below the image takes a slot too, filled with z + 128: the ring holds every row
+            // two output rows read, image or not, so no separate z row is needed.
             int iy = iy0 + ky * _g.DilationH;
-            int rowOffset = _ringRows * _slotBytes;
-            if ((uint)iy < (uint)_inShape.H)
-            {
-                int slot = ring.Slot(iy, out bool prepare);
-                if (prepare)
-                    BuildQuadRow(image.Slice(iy * inRow, inRow), source, slots.Slice(slot * _slotBytes, _slotBytes));
-                rowOffset = slot * _slotBytes;
-            }
+            int slot = ring.Slot(iy, out bool prepare);
+            var quadRow = slots.Slice(slot * _slotBytes, _slotBytes);
+            if (prepare && (uint)iy < (uint)_inShape.H)
+                BuildQuadRow(image.Slice(iy * inRow, inRow), source, quadRow);
+            else if (prepare)
+                quadRow.Fill(_zeroPoint);
+            int rowOffset = slot * _slotBytes;
             for (int group = 0; group < _groups; group++)
                 quadOffsets[ky * _groups + group] = rowOffset + group * _positions * 4;
         }
@@ -475,6 +475,8 @@ public sealed class DepthwiseConvInt8X86
     /// start at <paramref name="quadOffsets"/>[0..quads), row B's at [quads..2·quads). Pixel by pixel, block
     /// by block: a last block's surplus bytes land on the next pixel's first channels, which it rewrites.
     /// </summary>
+    // Fully optimized at first call, without tiered PGO: every layer shares these methods, and a profile taken
+    // on one layer's shape (say, only blocks of 32) laid out the code so that later layers' last blocks ran 2x slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rows<TDot, TReq, TRows>(Span<byte> slots, Span<int> quadOffsets, Span<sbyte> outA, Span<sbyte> outB)
         where TDot : struct, IQuadDot where TReq : struct, IRequantForm where TRows : struct, IRowCount

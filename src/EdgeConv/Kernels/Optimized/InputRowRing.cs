@@ -23,14 +23,17 @@ internal ref struct InputRowRing
     {
         if (b == _image)
             return;
-        _slotRows.Fill(-1);
+        _slotRows.Fill(int.MinValue);   // no row number
         _image = b;
     }
 
-    /// <summary>The slot of input row <paramref name="iy"/>; <paramref name="prepare"/> says it held another row, so the caller prepares it now.</summary>
+    /// <summary>
+    /// The slot of input row <paramref name="iy"/> (any row number, also one above or below the image);
+    /// <paramref name="prepare"/> says it held another row, so the caller prepares it now.
+    /// </summary>
     public int Slot(int iy, out bool prepare)
     {
-        int slot = iy % _slotRows.Length;
+        int slot = (iy % _slotRows.Length + _slotRows.Length) % _slotRows.Length;
         prepare = _slotRows[slot] != iy;
         _slotRows[slot] = iy;
         return slot;

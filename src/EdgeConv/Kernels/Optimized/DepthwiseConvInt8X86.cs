@@ -475,8 +475,6 @@ public sealed class DepthwiseConvInt8X86
     /// start at <paramref name="quadOffsets"/>[0..quads), row B's at [quads..2·quads). Pixel by pixel, block
     /// by block: a last block's surplus bytes land on the next pixel's first channels, which it rewrites.
     /// </summary>
-    // Fully optimized at first call, without tiered PGO: every layer shares these methods, and a profile taken
-    // on one layer's shape (say, only blocks of 32) laid out the code so that later layers' last blocks ran 2x slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rows<TDot, TReq, TRows>(Span<byte> slots, Span<int> quadOffsets, Span<sbyte> outA, Span<sbyte> outB)
         where TDot : struct, IQuadDot where TReq : struct, IRequantForm where TRows : struct, IRowCount
@@ -504,7 +502,7 @@ public sealed class DepthwiseConvInt8X86
             int room = rowBytes - ox * depth;
             for (int block = 0; block < blocks32; block++)
             {
-                Block<TDot, TReq, TRows, Four>(ref x, ref offA, ref offB, quads, ref w, ref b, ref o, requant, ref ya, ref yb, room);
+                BlockOutOfLine<TDot, TReq, TRows, Four>(ref x, ref offA, ref offB, quads, ref w, ref b, ref o, requant, ref ya, ref yb, room);
                 x = ref Unsafe.Add(ref x, 4 * 32);
                 w = ref Unsafe.Add(ref w, blockWeights);
                 b = ref Unsafe.Add(ref b, 32);
@@ -514,15 +512,19 @@ public sealed class DepthwiseConvInt8X86
                 room -= 32;
             }
             if (_block16)
-                NarrowBlock<TDot, TReq, TRows, Two>(ref x, ref offA, ref offB, quads, ref w, ref b, ref o, requant, ref ya, ref yb, room);
+                BlockOutOfLine<TDot, TReq, TRows, Two>(ref x, ref offA, ref offB, quads, ref w, ref b, ref o, requant, ref ya, ref yb, room);
             else if (_block8)
-                NarrowBlock<TDot, TReq, TRows, One>(ref x, ref offA, ref offB, quads, ref w, ref b, ref o, requant, ref ya, ref yb, room);
+                BlockOutOfLine<TDot, TReq, TRows, One>(ref x, ref offA, ref offB, quads, ref w, ref b, ref o, requant, ref ya, ref yb, room);
         }
     }
 
-    /// <summary>The last block of 16 or 8 channels, out of line so that the hot loop inlines only the blocks of 32.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void NarrowBlock<TDot, TReq, TRows, TWidth>(ref byte x, ref int offA, ref int offB, int quads,
+    /// <summary><see cref="Block{TDot, TReq, TRows, TWidth}"/> as a method of its own.</summary>
+    // The JIT's inlining budget is per method: with every block width inlined into the row loop it stopped inlining
+    // the packs and stores (a call per block, 10% of the layer). A call per block costs less. Compiled at once with
+    // full optimization, without tiered PGO: every layer shares it, and a profile of one layer's shape (say, only
+    // blocks of 32) once laid it out so that another layer's last blocks ran 2x slower.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockOutOfLine<TDot, TReq, TRows, TWidth>(ref byte x, ref int offA, ref int offB, int quads,
         ref byte w, ref int bias, ref int operands, RequantizeInt8X86 requant, ref sbyte yA, ref sbyte yB, int room)
         where TDot : struct, IQuadDot where TReq : struct, IRequantForm where TRows : struct, IRowCount where TWidth : struct, IBlockWidth =>
         Block<TDot, TReq, TRows, TWidth>(ref x, ref offA, ref offB, quads, ref w, ref bias, ref operands, requant, ref yA, ref yB, room);

@@ -32,8 +32,7 @@ namespace EdgeConv.Kernels.Optimized;
 /// It is computed with x = 2a: <c>x·b + 2^31 + C·2^32 = 2·(a·b + 2^30 + C·2^31)</c> has H as its high dword,
 /// so the even lanes' H is moved down with a <c>vpshufd</c> instead of shifted, and the odd lanes' a are
 /// moved to the even dwords <c>vpmuldq</c> reads with another; a <c>vpblendd</c> joins them. That is 11
-/// instructions per 8 lanes, one of them a shift, against 16 with five shifts, and 6 operand vectors
-/// against 7. It needs no left shift (none of the depthwise layers of the models we measure has one) and,
+/// instructions per 8 lanes, one of them a shift, against 16 with five shifts. It needs no left shift (none of the depthwise layers of the models we measure has one) and,
 /// for every channel, <c>2·|a| + 2 + |C| &lt; 2^31</c>: then 2a is exact, |H − 1| ≤ |a| + 2 + |C| stays
 /// inside int32 (|h| ≤ |a| + 1), and the 64-bit sum stays below 2^32·(|a| + |C|) + 2^31 &lt; 2^63. The kernel
 /// knows its accumulators' range from the weights and bias at load (<c>accumulatorBounds</c>); in real
@@ -45,13 +44,13 @@ internal sealed class RequantizeInt8X86
     private const int GroupPositions = 8;
 
     /// <summary>Ints of operands per group (see <see cref="OperandsAt"/>).</summary>
-    private const int GroupInts = 9 * GroupPositions;
+    private const int GroupInts = 6 * GroupPositions;
 
-    // Per group of 8 positions, nine vectors: 0 left shift max(shift, 0); 1 Q31 multiplier; 2 odd
-    // multiplier (position 2i holds position 2i+1's, as VPMULDQ reads even dwords); 3, 4 the compact
-    // form's 64-bit constants 2^31 + C·2^32 of the even and the odd positions; 5 its threshold C
-    // (int.MinValue when e = 0); 6 right shift e = max(-shift, 0); 7 mask 2^e - 1; 8 mask >> 1.
-    // One array, so a kernel walks one reference.
+    // Per group of 8 positions, the six vectors one form uses, so that a kernel streams no others:
+    // compact: 0 Q31 multiplier, 1 odd multiplier (position 2i holds position 2i+1's, as VPMULDQ reads even
+    // dwords), 2 and 3 the 64-bit constants 2^31 + C·2^32 of the even and the odd positions, 4 the threshold C
+    // (int.MinValue when e = 0), 5 the right shift e = max(-shift, 0); general: 0 left shift max(shift, 0),
+    // 1 multiplier, 2 odd multiplier, 3 e, 4 mask 2^e - 1, 5 mask >> 1. One array, so a kernel walks one reference.
     private readonly int[] _operands;
     private readonly int _outputOffset;
     private readonly sbyte _min, _max;
@@ -99,16 +98,24 @@ internal sealed class RequantizeInt8X86
             long compact = CompactOffset(right, c < 0 ? 0 : q.OutputOffset);
             int at = OperandsAt(p);
             const int v = GroupPositions;   // ints per operand vector
-            _operands[at] = Math.Max(shift, 0);
-            _operands[at + v] = multiplier;
+            int m = IsCompact ? 0 : v;       // where the multiplier vector is
+            _operands[at + m] = multiplier;
             if (p % 2 == 1)
-                _operands[at + 2 * v - 1] = multiplier;
-            // The compact 64-bit constants: qword i of vector 3 (4) belongs to position 2i (2i+1) of the group.
-            rounding[(at - p % v) / 2 + (p % 2 == 0 ? 3 * v / 2 : 2 * v) + p % v / 2] = (1L << 31) + (compact << 32);
-            _operands[at + 5 * v] = right == 0 ? int.MinValue : (int)compact;
-            _operands[at + 6 * v] = right;
-            _operands[at + 7 * v] = mask;
-            _operands[at + 8 * v] = mask >> 1;
+                _operands[at + m + v - 1] = multiplier;
+            if (IsCompact)
+            {
+                // The 64-bit constants: qword i of vector 2 (3) belongs to position 2i (2i+1) of the group.
+                rounding[(at - p % v) / 2 + (p % 2 == 0 ? v : 3 * v / 2) + p % v / 2] = (1L << 31) + (compact << 32);
+                _operands[at + 4 * v] = right == 0 ? int.MinValue : (int)compact;
+                _operands[at + 5 * v] = right;
+            }
+            else
+            {
+                _operands[at] = Math.Max(shift, 0);
+                _operands[at + 3 * v] = right;
+                _operands[at + 4 * v] = mask;
+                _operands[at + 5 * v] = mask >> 1;
+            }
         }
         _outputOffset = q.OutputOffset;
         _min = (sbyte)q.ActivationMin;
@@ -131,7 +138,7 @@ internal sealed class RequantizeInt8X86
     /// <summary>
     /// General form: x = acc·2^left; the 64-bit products x·M + 2^30 of the even and the odd lanes, bits
     /// 31..62 of each blended back (h); RoundingDivideByPOT in gemmlowp's compare form; the output offset.
-    /// The operands are vectors 0, 1, 2, 6, 7 and 8 of the group.
+    /// The operands are the general layout's vectors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector256<int> General(Vector256<int> acc, Vector256<int> left, Vector256<int> multiplier, Vector256<int> oddMultiplier,
@@ -151,7 +158,7 @@ internal sealed class RequantizeInt8X86
     /// <summary>
     /// Compact form: with x = 2·acc, the 64-bit x·M + 2^31 + C·2^32 has H in its high dword, for the even
     /// lanes (moved down by <c>vpshufd</c>) and the odd ones (whose acc <c>vpshufd</c> moved to the even
-    /// dwords <c>vpmuldq</c> reads); then (H − [H &lt; C]) &gt;&gt; e. The operands are vectors 1 to 6 of the group.
+    /// dwords <c>vpmuldq</c> reads); then (H − [H &lt; C]) &gt;&gt; e. The operands are the compact layout's vectors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Compact(Vector256<int> acc, Vector256<int> multiplier, Vector256<int> oddMultiplier,
@@ -172,14 +179,14 @@ internal sealed class RequantizeInt8X86
     /// <summary>MultiplyByQuantizedMultiplier plus the output offset (int32 wrap-around) on the 8 positions whose <paramref name="operands"/> these are; any accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<int> ApplyGeneral(Vector256<int> acc, ref int operands) =>
-        General(acc, Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 2), Load(ref operands, 6), Load(ref operands, 7), Load(ref operands, 8));
+        General(acc, Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 2), Load(ref operands, 3), Load(ref operands, 4), Load(ref operands, 5));
 
     /// <summary><see cref="ApplyGeneral(Vector256{int}, ref int)"/> on two vectors of the same positions (two pixels), loading the operands once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ApplyGeneral(ref Vector256<int> a, ref Vector256<int> b, ref int operands)
     {
         var (left, multiplier, oddMultiplier) = (Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 2));
-        var (right, mask, halfMask) = (Load(ref operands, 6), Load(ref operands, 7), Load(ref operands, 8));
+        var (right, mask, halfMask) = (Load(ref operands, 3), Load(ref operands, 4), Load(ref operands, 5));
         a = General(a, left, multiplier, oddMultiplier, right, mask, halfMask);
         b = General(b, left, multiplier, oddMultiplier, right, mask, halfMask);
     }
@@ -187,15 +194,15 @@ internal sealed class RequantizeInt8X86
     /// <summary>The same as <see cref="ApplyGeneral(Vector256{int}, ref int)"/> in the compact form; only where <see cref="IsCompact"/> (accumulators within their bounds).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> ApplyCompact(Vector256<int> acc, ref int operands) =>
-        Compact(acc, Load(ref operands, 1), Load(ref operands, 2), Load(ref operands, 3).AsInt64(), Load(ref operands, 4).AsInt64(),
-            Load(ref operands, 5), Load(ref operands, 6));
+        Compact(acc, Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 2).AsInt64(), Load(ref operands, 3).AsInt64(),
+            Load(ref operands, 4), Load(ref operands, 5));
 
     /// <summary><see cref="ApplyCompact(Vector256{int}, ref int)"/> on two vectors of the same positions (two pixels), loading the operands once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ApplyCompact(ref Vector256<int> a, ref Vector256<int> b, ref int operands)
     {
-        var (multiplier, oddMultiplier, threshold, right) = (Load(ref operands, 1), Load(ref operands, 2), Load(ref operands, 5), Load(ref operands, 6));
-        var (evenConstant, oddConstant) = (Load(ref operands, 3).AsInt64(), Load(ref operands, 4).AsInt64());
+        var (multiplier, oddMultiplier, threshold, right) = (Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 4), Load(ref operands, 5));
+        var (evenConstant, oddConstant) = (Load(ref operands, 2).AsInt64(), Load(ref operands, 3).AsInt64());
         a = Compact(a, multiplier, oddMultiplier, evenConstant, oddConstant, threshold, right);
         b = Compact(b, multiplier, oddMultiplier, evenConstant, oddConstant, threshold, right);
     }

@@ -85,8 +85,9 @@ public class CommandLineTests : IDisposable
     {
         var (code, stdout, _) = Run("inspect", _model);
         Assert.Equal(0, code);
-        // The interpreter picks the optimized depthwise kernel where Vector128 is accelerated.
-        Assert.Contains(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "DepthwiseConvInt8Vector128(3x3)" : "DepthwiseConv2DInt8Reference", stdout);
+        // The interpreter picks the x86 depthwise kernel where AVX2 is, else the Vector128 one where Vector128 is accelerated.
+        Assert.Contains(EdgeConv.Kernels.Optimized.DepthwiseConvInt8X86.IsSupportedOnThisCpu ? $"DepthwiseConvInt8X86({EdgeConv.Kernels.Optimized.DepthwiseConvInt8X86.Best})"
+            : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "DepthwiseConvInt8Vector128(3x3)" : "DepthwiseConv2DInt8Reference", stdout);
         Assert.Contains("arena_bytes:", stdout);
         Assert.Contains("scratch_bytes:", stdout);
         Assert.Contains("total_macs:", stdout);

@@ -91,6 +91,8 @@ public class OptimizedKernelEquivalenceTests
                 new Random(c.InShape.FlatSize).NextBytes(scratch);   // whatever the previous op left there
                 return output => kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch);
             }),
+        DepthwiseX86(DepthwiseConvInt8X86Isa.Avx2),
+        DepthwiseX86(DepthwiseConvInt8X86Isa.AvxVnni),
         GeneralConv(null),
         GeneralConv(GemmInt8Tile4x16Isa.AvxVnni),
         GeneralConv(GemmInt8Tile4x16Isa.ArmDp),
@@ -155,12 +157,30 @@ public class OptimizedKernelEquivalenceTests
             },
             NeedsCpu: true, Needs: Needs(isa.ToString()));
 
+    /// <summary>One instruction set of <see cref="DepthwiseConvInt8X86"/>, called directly where the CPU has it, on two row ranges as two threads would run them.</summary>
+    private static ConvKernelVariant DepthwiseX86(DepthwiseConvInt8X86Isa isa) =>
+        new($"{nameof(DepthwiseConvInt8X86)}({isa})", ConvKind.Depthwise, () => DepthwiseConvInt8X86.IsSupported(isa),
+            c => DepthwiseConvInt8X86.IsApplicable(c.Geometry, c.DepthMultiplier, c.Q, c.InShape, c.Filter, c.FilterShape, c.OutShape),
+            c =>
+            {
+                var kernel = new DepthwiseConvInt8X86(c.Geometry, c.DepthMultiplier, c.Q, c.InShape, c.Filter, c.FilterShape, c.Bias, c.OutShape, isa);
+                var scratch = new byte[kernel.ScratchBytes];
+                new Random(c.InShape.FlatSize).NextBytes(scratch);   // whatever the previous op left there
+                int rows = c.OutShape.N * c.OutShape.H, split = rows / 3;
+                return output =>
+                {
+                    kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch, split, rows);
+                    kernel.Run(c.Input, c.InShape, output, c.OutShape, scratch, 0, split);
+                };
+            },
+            NeedsCpu: true, Needs: Needs(isa.ToString()));
+
     /// <summary>Channel counts below, at and above the vector widths (8, 16) and their multiples, odd ones, and large ones.</summary>
     private static readonly int[] ChannelCounts =
         [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 47, 48, 49, 63, 64, 65, 67, 128, 256];
 
-    /// <summary>Depthwise channel counts: every count up to 67 (below, at and above 8, 16 and their multiples), then 128 and 144.</summary>
-    private static readonly int[] DepthwiseChannelCounts = [.. Enumerable.Range(1, 67), 128, 144];
+    /// <summary>Depthwise channel counts: every count up to 67 (below, at and above 8, 16, 32 and their multiples), then 96, 128, 144 and 160.</summary>
+    private static readonly int[] DepthwiseChannelCounts = [.. Enumerable.Range(1, 67), 96, 128, 144, 160];
 
     private static readonly int[] DepthMultipliers = [1, 2, 8];
 
@@ -418,7 +438,30 @@ public class OptimizedKernelEquivalenceTests
             new DepthwiseConvInt8Vector128(c.Geometry, c.DepthMultiplier, c.Q, c.InShape, withMinus128, c.FilterShape, c.Bias, c.OutShape));
     }
 
-    /// <summary>The interpreter runs every depthwise conv of person_detect, MobileNetV2 and micro_speech on the optimized kernel where Vector128 is accelerated.</summary>
+    /// <summary>
+    /// <see cref="DepthwiseConvInt8X86"/> takes weights of −128 too (its products are int8 × uint8, exact in
+    /// int32): random problems with −128 weights, on each instruction set this CPU has, equal the reference.
+    /// </summary>
+    [Theory]
+    [InlineData(DepthwiseConvInt8X86Isa.Avx2)]
+    [InlineData(DepthwiseConvInt8X86Isa.AvxVnni)]
+    public void DepthwiseX86_WeightsOfMinus128_EqualReference(DepthwiseConvInt8X86Isa isa)
+    {
+        var variant = Variant($"{nameof(DepthwiseConvInt8X86)}({isa})");
+        var rng = new Random(128);
+        foreach (int channels in new[] { 3, 24, 33, 40 })
+        {
+            var c = RandomDepthwise(rng, channels, RandomTensors.Pick(rng, DepthMultipliers), kh: 3, kw: 3);
+            for (int i = 0; i < c.Filter.Length; i += 3)
+                c.Filter[i] = sbyte.MinValue;
+            AssertEqualsReference(variant, c, $"channels {channels} with -128 weights");
+        }
+    }
+
+    /// <summary>
+    /// The interpreter runs every depthwise conv of person_detect, MobileNetV2 and micro_speech on the x86
+    /// kernel where AVX2 is supported, on the Vector128 one where else Vector128 is accelerated.
+    /// </summary>
     [Theory]
     [InlineData("person_detect.tflite")]
     [InlineData("mobilenet_v2_quantized_1x3x224x224.tflite")]
@@ -428,8 +471,9 @@ public class OptimizedKernelEquivalenceTests
         var model = Model.Load(SharedFiles.Require("models", file));
         var depthwise = model.Operations.Where(o => o.Op == "DEPTHWISE_CONV_2D").ToList();
         Assert.NotEmpty(depthwise);
-        Assert.All(depthwise, o => Assert.StartsWith(
-            Vector128.IsHardwareAccelerated ? nameof(DepthwiseConvInt8Vector128) : nameof(DepthwiseConv2DInt8Reference), o.Kernel, StringComparison.Ordinal));
+        string expected = DepthwiseConvInt8X86.IsSupportedOnThisCpu ? $"{nameof(DepthwiseConvInt8X86)}({DepthwiseConvInt8X86.Best})" :
+            Vector128.IsHardwareAccelerated ? nameof(DepthwiseConvInt8Vector128) : nameof(DepthwiseConv2DInt8Reference);
+        Assert.All(depthwise, o => Assert.StartsWith(expected, o.Kernel, StringComparison.Ordinal));
         // The kernel's scratch (padded rows, zero-point row) is reserved at the end of every interpreter's arena.
         Assert.Equal(Vector128.IsHardwareAccelerated, model.ScratchBytes > 0);
         Assert.True(model.ArenaBytes >= model.ScratchBytes);

@@ -18,11 +18,11 @@ public class RequantizeInt8Vector128Tests
 {
     public static TheoryData<string> Implementations() => [.. Enum.GetNames<Isa>()];
 
-    private static readonly int[] EdgeMultipliers =
+    internal static readonly int[] EdgeMultipliers =
         [0, 1, 2, 1 << 30, (1 << 30) + 1, int.MaxValue, int.MaxValue - 1, 1518500250, int.MinValue, -1, -(1 << 30), int.MinValue + 1];
 
     /// <summary>Inputs that hit the limits and the ties of the high multiply (with multiplier 2^30) and of the rounding shift.</summary>
-    private static List<int> EdgeInputs(int shift)
+    internal static List<int> EdgeInputs(int shift)
     {
         var xs = new List<int> { int.MinValue, int.MinValue + 1, int.MinValue + 2, -2, -1, 0, 1, 2, int.MaxValue - 1, int.MaxValue,
             1 << 30, -(1 << 30), (1 << 30) - 1, -(1 << 30) + 1, 32768, -32768, 3 * 32768, -3 * 32768 };

@@ -133,15 +133,8 @@ public sealed class ConvInt8Vector128
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, Span<byte> scratch,
         int rowStart, int rowEnd)
     {
-        if (inShape != _inShape || outShape != _outShape)
-            throw new ArgumentException($"Shapes {inShape} -> {outShape} differ from the prepared {_inShape} -> {_outShape}.", nameof(inShape));
-        if (input.Length < inShape.FlatSize || output.Length < outShape.FlatSize)
-            throw new ArgumentException($"Input ({input.Length}) or output ({output.Length}) is shorter than its shape.", nameof(input));
         int need = ScratchBytes(_filterShape, _outShape);
-        if (scratch.Length < need)
-            throw new ArgumentException($"Scratch has {scratch.Length} bytes; this kernel needs {need}.", nameof(scratch));
-        if (rowStart < 0 || rowEnd > outShape.N * outShape.H || rowStart > rowEnd)
-            throw new ArgumentOutOfRangeException(nameof(rowStart), $"Rows [{rowStart}, {rowEnd}) are outside [0, {outShape.N * outShape.H}).");
+        WindowRunArguments.Check(inShape, outShape, _inShape, _outShape, input.Length, output.Length, scratch.Length, need, rowStart, rowEnd);
 
         var columns = MemoryMarshal.Cast<byte, sbyte>(scratch[..need]);
         ref sbyte cols = ref MemoryMarshal.GetReference(columns);

@@ -164,31 +164,18 @@ public sealed class DepthwiseConvInt8Vector128
     /// </summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, Span<byte> scratch, int rowStart, int rowEnd)
     {
-        if (inShape != _inShape || outShape != _outShape)
-            throw new ArgumentException($"Shapes {inShape} -> {outShape} differ from the prepared {_inShape} -> {_outShape}.", nameof(inShape));
-        if (input.Length < inShape.FlatSize || output.Length < outShape.FlatSize)
-            throw new ArgumentException($"Input ({input.Length}) or output ({output.Length}) is shorter than its shape.", nameof(input));
-
-        if (scratch.Length < ScratchBytes)
-            throw new ArgumentException($"Scratch has {scratch.Length} bytes; this kernel needs {ScratchBytes}.", nameof(scratch));
+        WindowRunArguments.Check(inShape, outShape, _inShape, _outShape, input.Length, output.Length, scratch.Length, ScratchBytes, rowStart, rowEnd);
         var tapOffsets = MemoryMarshal.Cast<byte, int>(scratch[..(4 * _taps)]);
-        var slotRow = MemoryMarshal.Cast<byte, int>(scratch.Slice(4 * _taps, 4 * _ringRows));
+        var ring = new InputRowRing(MemoryMarshal.Cast<byte, int>(scratch.Slice(4 * _taps, 4 * _ringRows)));
         var rows = MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(_rowsOffset, (_ringRows + 1) * _rowStride));
         rows.Fill(_zeroPoint);   // borders and the z row; row copies overwrite only the middles
 
         int inRow = inShape.W * inShape.C;
-        int currentBatch = -1;
-        ReadOnlySpan<sbyte> image = default;
         for (int row = rowStart; row < rowEnd; row++)
         {
             int b = row / outShape.H, oy = row % outShape.H;
-            if (b != currentBatch)
-            {
-                // A new image (or this slice's first row): the ring holds nothing of it yet.
-                slotRow.Fill(-1);
-                image = input.Slice(b * inShape.H * inRow, inShape.H * inRow);
-                currentBatch = b;
-            }
+            ring.Image(b);
+            var image = input.Slice(b * inShape.H * inRow, inShape.H * inRow);
             {
                 int iy0 = oy * _g.StrideH - _g.PadTop;
                 for (int ky = 0; ky < _kh; ky++)
@@ -197,12 +184,9 @@ public sealed class DepthwiseConvInt8Vector128
                     int rowOffset = _zeroRow;
                     if ((uint)iy < (uint)inShape.H)
                     {
-                        int slot = iy % _ringRows;
-                        if (slotRow[slot] != iy)
-                        {
+                        int slot = ring.Slot(iy, out bool prepare);
+                        if (prepare)
                             LoadRow(image.Slice(iy * inRow, inRow), rows.Slice(slot * _rowStride, _rowStride));
-                            slotRow[slot] = iy;
-                        }
                         rowOffset = slot * _rowStride;
                     }
                     for (int kx = 0; kx < _kw; kx++)

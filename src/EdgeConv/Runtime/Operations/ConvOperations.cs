@@ -151,6 +151,7 @@ internal sealed class DepthwiseConv2DOperation : Operation, IRowParallel
     private readonly float _actMin, _actMax;
     private readonly bool _isFloat;
     private readonly DepthwiseConvInt8Vector128? _optimized;
+    private readonly DepthwiseConvInt8X86? _x86;
 
     public DepthwiseConv2DOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -176,15 +177,18 @@ internal sealed class DepthwiseConv2DOperation : Operation, IRowParallel
         if (!_isFloat && Vector128.IsHardwareAccelerated)
         {
             var weights = MemoryMarshal.Cast<byte, sbyte>(ctx.Graph.ConstantBytes(filter));
-            if (DepthwiseConvInt8Vector128.IsApplicable(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape, _outShape))
-                _optimized = new DepthwiseConvInt8Vector128(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape,
-                    _bias >= 0 ? MemoryMarshal.Cast<byte, int>(ctx.Graph.ConstantBytes(ctx.Graph.Tensors[_bias])) : default, _outShape);
+            var bias = _bias >= 0 ? MemoryMarshal.Cast<byte, int>(ctx.Graph.ConstantBytes(ctx.Graph.Tensors[_bias])) : default;
+            if (DepthwiseConvInt8X86.IsSupportedOnThisCpu
+                && DepthwiseConvInt8X86.IsApplicable(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape, _outShape))
+                _x86 = new DepthwiseConvInt8X86(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape, bias, _outShape);
+            else if (DepthwiseConvInt8Vector128.IsApplicable(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape, _outShape))
+                _optimized = new DepthwiseConvInt8Vector128(_geometry, _multiplier, _requant!, _inShape, weights, _filterShape, bias, _outShape);
         }
     }
 
-    public override int ScratchBytes => _optimized?.ScratchBytes ?? 0;
+    public override int ScratchBytes => _x86?.ScratchBytes ?? _optimized?.ScratchBytes ?? 0;
 
-    public override string KernelName => _isFloat ? "ConvFloat.Depthwise" :
+    public override string KernelName => _isFloat ? "ConvFloat.Depthwise" : _x86 is not null ? _x86.Name :
         _optimized is not null ? $"{nameof(DepthwiseConvInt8Vector128)}({_optimized.Path})" : "DepthwiseConv2DInt8Reference";
 
     public override long Macs => (long)_outShape.FlatSize * _filterShape.H * _filterShape.W;
@@ -210,6 +214,11 @@ internal sealed class DepthwiseConv2DOperation : Operation, IRowParallel
 
     public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
     {
+        if (_x86 is not null)
+        {
+            _x86.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, scratch, start, end);
+            return;
+        }
         if (_optimized is not null)
         {
             _optimized.Run(m.Read<sbyte>(_input), _inShape, m.Write<sbyte>(_output), _outShape, scratch, start, end);

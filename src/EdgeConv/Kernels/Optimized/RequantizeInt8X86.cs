@@ -1,0 +1,244 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeConv.Kernels.Optimized;
+
+/// <summary>
+/// x86 AVX2 per-channel int8 requantization, 8 int32 lanes at a time, byte for byte the same as
+/// <see cref="Quantization.FixedPoint.MultiplyByQuantizedMultiplier"/> followed by the output offset and the
+/// clamp. Its operands are stored by <em>position</em>, not by channel: a kernel that keeps its
+/// accumulators in a permuted channel order (see <see cref="Pack32"/>) gives the channel of every
+/// position once, at load, and then requantizes its vectors as they are. Where the kernel can bound its
+/// accumulators (see <see cref="IsCompact"/>) a shorter exact form runs.
+/// </summary>
+/// <remarks>
+/// <para><b>General form.</b> <see cref="RequantizeInt8Vector128"/>'s x86 arithmetic (see its remarks)
+/// with three changes that remove work and keep it exact: the left shift is <c>VPSLLVD</c> (x·2^left
+/// modulo 2^32 is x &lt;&lt; left), the odd lanes' multipliers are stored already moved to the even dwords, and
+/// there is no fix-up for SaturatingRoundingDoublingHighMul's one saturating case, both operands
+/// int.MinValue, because <see cref="IsApplicable"/> excludes a multiplier of int.MinValue (TFLite's
+/// QuantizeMultiplier yields multipliers in [2^30, 2^31) or 0). With b ≠ int.MinValue, |a·b| &lt; 2^62, so
+/// <c>a·b + 2^30</c> is exact in 64 bits and its bits 31..62 are the high multiply
+/// <c>h = ⌊(a·b + 2^30) / 2^31⌋</c> (gemmlowp's rounding, for both signs). RoundingDivideByPOT is gemmlowp's
+/// compare form, which cannot overflow.</para>
+/// <para><b>Compact form.</b> For a right shift e ≥ 1, RoundingDivideByPOT(h, e) rounds half away from
+/// zero, which is <c>⌊(h + 2^(e−1) − [h &lt; 0]) / 2^e⌋</c> (for h ≥ 0 it rounds half up; for h &lt; 0 the −1
+/// turns a tie down and moves nothing else across a multiple of 2^e). Adding the output offset o inside
+/// the floor as o·2^e, and C = 2^(e−1) + o·2^e (C = o when e = 0, where the division is the identity)
+/// inside the high multiply's floor as C·2^31, the whole epilogue is <c>(H − [H &lt; C]) &gt;&gt; e</c> with
+/// <c>H = ⌊(a·b + 2^30 + C·2^31) / 2^31⌋ = h + C</c> (and no −1 when e = 0: its threshold is int.MinValue).
+/// It is computed with x = 2a: <c>x·b + 2^31 + C·2^32 = 2·(a·b + 2^30 + C·2^31)</c> has H as its high dword,
+/// so the even lanes' H is moved down with a <c>vpshufd</c> instead of shifted, and the odd lanes' a are
+/// moved to the even dwords <c>vpmuldq</c> reads with another; a <c>vpblendd</c> joins them. That is 11
+/// instructions per 8 lanes, one of them a shift, against 16 with five shifts. It needs no left shift (none of the depthwise layers of the models we measure has one) and,
+/// for every channel, <c>2·|a| + 2 + |C| &lt; 2^31</c>: then 2a is exact, |H − 1| ≤ |a| + 2 + |C| stays
+/// inside int32 (|h| ≤ |a| + 1), and the 64-bit sum stays below 2^32·(|a| + |C|) + 2^31 &lt; 2^63. The kernel
+/// knows its accumulators' range from the weights and bias at load (<c>accumulatorBounds</c>); in real
+/// models it is around 2^20, orders of magnitude inside the margin.</para>
+/// </remarks>
+internal sealed class RequantizeInt8X86
+{
+    /// <summary>Positions per operand group: one 256-bit vector of each operand.</summary>
+    private const int GroupPositions = 8;
+
+    /// <summary>Ints of operands per group (see <see cref="OperandsAt"/>).</summary>
+    private const int GroupInts = 6 * GroupPositions;
+
+    // Per group of 8 positions, the six vectors one form uses, so that a kernel streams no others:
+    // compact: 0 Q31 multiplier, 1 odd multiplier (position 2i holds position 2i+1's, as VPMULDQ reads even
+    // dwords), 2 and 3 the 64-bit constants 2^31 + C·2^32 of the even and the odd positions, 4 the threshold C
+    // (int.MinValue when e = 0), 5 the right shift e = max(-shift, 0); general: 0 left shift max(shift, 0),
+    // 1 multiplier, 2 odd multiplier, 3 e, 4 mask 2^e - 1, 5 mask >> 1. One array, so a kernel walks one reference.
+    private readonly int[] _operands;
+    private readonly int _outputOffset;
+    private readonly sbyte _min, _max;
+
+    /// <summary>
+    /// Whether the first <paramref name="channels"/> channels can be requantized here: those of
+    /// <see cref="RequantizeInt8Vector128.IsApplicable"/>, and no multiplier equal to int.MinValue.
+    /// </summary>
+    public static bool IsApplicable(RequantParams q, int channels) =>
+        RequantizeInt8Vector128.IsApplicable(q, channels) && q.Multipliers.AsSpan(0, channels).IndexOf(int.MinValue) < 0;
+
+    /// <summary>
+    /// Prepares the operands of every position: <paramref name="channelAt"/>[p] is the channel whose
+    /// accumulator lane p holds, or −1 for a padding lane (requantized with multiplier 0; its result is
+    /// never stored); its length must be a multiple of 8. <paramref name="accumulatorBounds"/>[c] bounds
+    /// |accumulator| of channel c as the kernel computes it (in int32), or is <see cref="long.MaxValue"/>
+    /// when unknown; the compact form runs when every bound leaves the margin the remarks give.
+    /// </summary>
+    public RequantizeInt8X86(RequantParams q, ReadOnlySpan<int> channelAt, ReadOnlySpan<long> accumulatorBounds)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        int channels = 0;
+        foreach (int c in channelAt)
+            channels = Math.Max(channels, c + 1);
+        if (channelAt.Length % 8 != 0 || !IsApplicable(q, channels) || accumulatorBounds.Length < channels)
+            throw new ArgumentException($"Requantization of {channelAt.Length} positions needs a multiple of 8, a bound per channel, " +
+                "shifts in [-31, 30], a clamp inside int8 and no multiplier of int.MinValue.", nameof(q));
+        IsCompact = true;
+        for (int c = 0; c < channels; c++)
+        {
+            int right = -q.Shifts[c];
+            long bound = accumulatorBounds[c];
+            // No left shift, and 2·|a| + 2 + |C| < 2^31 (see the remarks); long arithmetic cannot overflow here.
+            if (right < 0 || bound >= 1L << 30 || 2 * bound + 2 + Math.Abs(CompactOffset(right, q.OutputOffset)) >= 1L << 31)
+                IsCompact = false;
+        }
+
+        _operands = new int[(channelAt.Length + GroupPositions - 1) / GroupPositions * GroupInts];
+        var rounding = MemoryMarshal.Cast<int, long>(_operands.AsSpan());
+        for (int p = 0; p < channelAt.Length; p++)
+        {
+            int c = channelAt[p];
+            int shift = c < 0 ? 0 : q.Shifts[c], multiplier = c < 0 ? 0 : q.Multipliers[c];
+            int right = Math.Max(-shift, 0), mask = (int)((1L << right) - 1);
+            long compact = CompactOffset(right, c < 0 ? 0 : q.OutputOffset);
+            int at = OperandsAt(p);
+            const int v = GroupPositions;   // ints per operand vector
+            int m = IsCompact ? 0 : v;       // where the multiplier vector is
+            _operands[at + m] = multiplier;
+            if (p % 2 == 1)
+                _operands[at + m + v - 1] = multiplier;
+            if (IsCompact)
+            {
+                // The 64-bit constants: qword i of vector 2 (3) belongs to position 2i (2i+1) of the group.
+                rounding[(at - p % v) / 2 + (p % 2 == 0 ? v : 3 * v / 2) + p % v / 2] = (1L << 31) + (compact << 32);
+                _operands[at + 4 * v] = right == 0 ? int.MinValue : (int)compact;
+                _operands[at + 5 * v] = right;
+            }
+            else
+            {
+                _operands[at] = Math.Max(shift, 0);
+                _operands[at + 3 * v] = right;
+                _operands[at + 4 * v] = mask;
+                _operands[at + 5 * v] = mask >> 1;
+            }
+        }
+        _outputOffset = q.OutputOffset;
+        _min = (sbyte)q.ActivationMin;
+        _max = (sbyte)q.ActivationMax;
+    }
+
+    /// <summary>C = 2^(e−1) + o·2^e for a right shift e ≥ 1, o when e = 0: what the compact form adds to the high multiply.</summary>
+    private static long CompactOffset(int right, int outputOffset) => (right == 0 ? 0 : 1L << (right - 1)) + outputOffset * (1L << right);
+
+    /// <summary>Whether the compact form runs (<see cref="ApplyCompact(Vector256{int}, ref int)"/>); otherwise <see cref="ApplyGeneral(Vector256{int}, ref int)"/>.</summary>
+    public bool IsCompact { get; }
+
+    /// <summary>The operands of position 0 (see <see cref="OperandsAt"/>).</summary>
+    public ref int Operands => ref MemoryMarshal.GetArrayDataReference(_operands);
+
+    /// <summary>Where, in ints after <see cref="Operands"/>, the operands of positions <paramref name="p"/>..+7 (p a multiple of 8) start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int OperandsAt(int p) => (int)((uint)p / GroupPositions * GroupInts + (uint)p % GroupPositions);
+
+    /// <summary>
+    /// General form: x = acc·2^left; the 64-bit products x·M + 2^30 of the even and the odd lanes, bits
+    /// 31..62 of each blended back (h); RoundingDivideByPOT in gemmlowp's compare form; the output offset.
+    /// The operands are the general layout's vectors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector256<int> General(Vector256<int> acc, Vector256<int> left, Vector256<int> multiplier, Vector256<int> oddMultiplier,
+        Vector256<int> right, Vector256<int> mask, Vector256<int> halfMask)
+    {
+        var rounding = Vector256.Create(1L << 30);
+        var x = Avx2.ShiftLeftLogicalVariable(acc, left.AsUInt32());
+        var even = Avx2.Multiply(x, multiplier) + rounding;
+        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), oddMultiplier) + rounding;
+        // Lane 2i: low dword of (even >> 31); lane 2i+1: high dword of (odd << 1).
+        var high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b1010_1010);
+        var rounded = Avx2.ShiftRightArithmeticVariable(high, right.AsUInt32())
+            - Avx2.CompareGreaterThan(high & mask, halfMask - Avx2.ShiftRightArithmetic(high, 31));
+        return rounded + Vector256.Create(_outputOffset);
+    }
+
+    /// <summary>
+    /// Compact form: with x = 2·acc, the 64-bit x·M + 2^31 + C·2^32 has H in its high dword, for the even
+    /// lanes (moved down by <c>vpshufd</c>) and the odd ones (whose acc <c>vpshufd</c> moved to the even
+    /// dwords <c>vpmuldq</c> reads); then (H − [H &lt; C]) &gt;&gt; e. The operands are the compact layout's vectors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Compact(Vector256<int> acc, Vector256<int> multiplier, Vector256<int> oddMultiplier,
+        Vector256<long> evenConstant, Vector256<long> oddConstant, Vector256<int> threshold, Vector256<int> right)
+    {
+        var x = acc + acc;
+        var even = Avx2.Multiply(x, multiplier) + evenConstant;
+        var odd = Avx2.Multiply(Avx2.Shuffle(x, 0b11_11_01_01), oddMultiplier) + oddConstant;
+        var h = Avx2.Blend(Avx2.Shuffle(even.AsInt32(), 0b11_11_01_01), odd.AsInt32(), 0b1010_1010);
+        h += Avx2.CompareGreaterThan(threshold, h);   // − [H < C]
+        return Avx2.ShiftRightArithmeticVariable(h, right.AsUInt32());
+    }
+
+    /// <summary>Operand vector <paramref name="k"/> of the group at <paramref name="operands"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Load(ref int operands, int k) => Vector256.LoadUnsafe(ref operands, (nuint)(k * GroupPositions));
+
+    /// <summary>MultiplyByQuantizedMultiplier plus the output offset (int32 wrap-around) on the 8 positions whose <paramref name="operands"/> these are; any accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<int> ApplyGeneral(Vector256<int> acc, ref int operands) =>
+        General(acc, Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 2), Load(ref operands, 3), Load(ref operands, 4), Load(ref operands, 5));
+
+    /// <summary><see cref="ApplyGeneral(Vector256{int}, ref int)"/> on two vectors of the same positions (two pixels), loading the operands once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ApplyGeneral(ref Vector256<int> a, ref Vector256<int> b, ref int operands)
+    {
+        var (left, multiplier, oddMultiplier) = (Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 2));
+        var (right, mask, halfMask) = (Load(ref operands, 3), Load(ref operands, 4), Load(ref operands, 5));
+        a = General(a, left, multiplier, oddMultiplier, right, mask, halfMask);
+        b = General(b, left, multiplier, oddMultiplier, right, mask, halfMask);
+    }
+
+    /// <summary>The same as <see cref="ApplyGeneral(Vector256{int}, ref int)"/> in the compact form; only where <see cref="IsCompact"/> (accumulators within their bounds).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> ApplyCompact(Vector256<int> acc, ref int operands) =>
+        Compact(acc, Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 2).AsInt64(), Load(ref operands, 3).AsInt64(),
+            Load(ref operands, 4), Load(ref operands, 5));
+
+    /// <summary><see cref="ApplyCompact(Vector256{int}, ref int)"/> on two vectors of the same positions (two pixels), loading the operands once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ApplyCompact(ref Vector256<int> a, ref Vector256<int> b, ref int operands)
+    {
+        var (multiplier, oddMultiplier, threshold, right) = (Load(ref operands, 0), Load(ref operands, 1), Load(ref operands, 4), Load(ref operands, 5));
+        var (evenConstant, oddConstant) = (Load(ref operands, 2).AsInt64(), Load(ref operands, 3).AsInt64());
+        a = Compact(a, multiplier, oddMultiplier, evenConstant, oddConstant, threshold, right);
+        b = Compact(b, multiplier, oddMultiplier, evenConstant, oddConstant, threshold, right);
+    }
+
+    /// <summary>
+    /// Narrows four requantized vectors to 32 int8 values with saturation and clamps them. The bytes come
+    /// out in the order r0.lane0, r1.lane0, r2.lane0, r3.lane0, r0.lane1, r1.lane1, r2.lane1, r3.lane1 (4
+    /// values each, a lane being a 128-bit half): 32 channels c..c+31 come out in order when vector k holds
+    /// channels c+4k..+3 in its lower half and c+16+4k..+3 in its upper half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<sbyte> Pack32(Vector256<int> r0, Vector256<int> r1, Vector256<int> r2, Vector256<int> r3)
+    {
+        var b = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(r0, r1), Avx2.PackSignedSaturate(r2, r3));
+        return Vector256.Min(Vector256.Max(b, Vector256.Create(_min)), Vector256.Create(_max));
+    }
+
+    /// <summary>
+    /// Narrows two requantized vectors to 16 int8 values with saturation and clamps them, in the order
+    /// r0.lane0, r1.lane0, r0.lane1, r1.lane1 (4 values each): 16 channels c..c+15 come out in order when
+    /// vector k holds channels c+4k..+3 in its lower half and c+8+4k..+3 in its upper half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<sbyte> Pack16(Vector256<int> r0, Vector256<int> r1)
+    {
+        var w = Avx2.PackSignedSaturate(r0, r1);
+        var b = Sse2.PackSignedSaturate(w.GetLower(), w.GetUpper());
+        return Vector128.Min(Vector128.Max(b, Vector128.Create(_min)), Vector128.Create(_max));
+    }
+
+    /// <summary>Narrows one requantized vector to 8 int8 values, in lane order, with saturation and clamps them; the result is in the lower 8 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<sbyte> Pack8(Vector256<int> r)
+    {
+        var w = Sse2.PackSignedSaturate(r.GetLower(), r.GetUpper());
+        var b = Sse2.PackSignedSaturate(w, w);
+        return Vector128.Min(Vector128.Max(b, Vector128.Create(_min)), Vector128.Create(_max));
+    }
+}

@@ -222,7 +222,7 @@ public sealed class DepthwiseConvInt8Vector128
     {
         ref sbyte s = ref MemoryMarshal.GetReference(rows);
         ref int t = ref MemoryMarshal.GetReference(tapOffsets);
-        int o0 = t, o1 = Unsafe.Add(ref t, 1), o2 = Unsafe.Add(ref t, 2), o3 = Unsafe.Add(ref t, 3), o4 = Unsafe.Add(ref t, 4),
+        nint o0 = t, o1 = Unsafe.Add(ref t, 1), o2 = Unsafe.Add(ref t, 2), o3 = Unsafe.Add(ref t, 3), o4 = Unsafe.Add(ref t, 4),
             o5 = Unsafe.Add(ref t, 5), o6 = Unsafe.Add(ref t, 6), o7 = Unsafe.Add(ref t, 7), o8 = Unsafe.Add(ref t, 8);
         ref short f = ref MemoryMarshal.GetArrayDataReference(_filter);
         ref sbyte f8 = ref MemoryMarshal.GetArrayDataReference(_filter8);
@@ -234,26 +234,27 @@ public sealed class DepthwiseConvInt8Vector128
             ref sbyte px = ref Unsafe.Add(ref s, ox * step);
             ref sbyte y = ref Unsafe.Add(ref dst, ox * depth);
             int c = 0;
+            ref short fc = ref f;
+            ref sbyte fc8 = ref f8;
             for (; c <= depth - 16; c += 16)
             {
-                ref short fc = ref Unsafe.Add(ref f, c * 9);
-                ref sbyte fc8 = ref Unsafe.Add(ref f8, c * 9);
                 ref sbyte pc = ref Unsafe.Add(ref px, c);
-                var a0 = Vector128.LoadUnsafe(ref bias, (nuint)c);
-                var a1 = Vector128.LoadUnsafe(ref bias, (nuint)c + 4);
-                var a2 = Vector128.LoadUnsafe(ref bias, (nuint)c + 8);
-                var a3 = Vector128.LoadUnsafe(ref bias, (nuint)c + 12);
+                ref int bc = ref Unsafe.Add(ref bias, c);
+                var a0 = Vector128.LoadUnsafe(ref bc);
+                var a1 = Vector128.LoadUnsafe(ref bc, 4);
+                var a2 = Vector128.LoadUnsafe(ref bc, 8);
+                var a3 = Vector128.LoadUnsafe(ref bc, 12);
                 Pair16(ref pc, o0, o1, ref fc, ref fc8, 0, ref a0, ref a1, ref a2, ref a3);
                 Pair16(ref pc, o2, o3, ref fc, ref fc8, 32, ref a0, ref a1, ref a2, ref a3);
                 Pair16(ref pc, o4, o5, ref fc, ref fc8, 64, ref a0, ref a1, ref a2, ref a3);
                 Pair16(ref pc, o6, o7, ref fc, ref fc8, 96, ref a0, ref a1, ref a2, ref a3);
                 Single16(ref pc, o8, ref fc, ref fc8, 128, ref a0, ref a1, ref a2, ref a3);
                 _requant.Requantize16(a0, a1, a2, a3, c).StoreUnsafe(ref Unsafe.Add(ref y, c));
+                fc = ref Unsafe.Add(ref fc, 144);
+                fc8 = ref Unsafe.Add(ref fc8, 144);
             }
             if (c <= depth - 8)
             {
-                ref short fc = ref Unsafe.Add(ref f, c * 9);
-                ref sbyte fc8 = ref Unsafe.Add(ref f8, c * 9);
                 ref sbyte pc = ref Unsafe.Add(ref px, c);
                 var a0 = Vector128.LoadUnsafe(ref bias, (nuint)c);
                 var a1 = Vector128.LoadUnsafe(ref bias, (nuint)c + 4);
@@ -336,7 +337,7 @@ public sealed class DepthwiseConvInt8Vector128
     /// <paramref name="f"/> (int16) and <paramref name="f8"/> (int8, ARM64) hold the same weights.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair16(ref sbyte p, int tap0, int tap1, ref short f, ref sbyte f8, int at,
+    private static void Pair16(ref sbyte p, nint tap0, nint tap1, ref short f, ref sbyte f8, int at,
         ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> a2, ref Vector128<int> a3)
     {
         var x0 = Vector128.LoadUnsafe(ref Unsafe.Add(ref p, tap0));
@@ -345,12 +346,14 @@ public sealed class DepthwiseConvInt8Vector128
         {
             var w0 = Vector128.LoadUnsafe(ref f8, (nuint)at);
             var w1 = Vector128.LoadUnsafe(ref f8, (nuint)at + 16);
-            var l = AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(x0.GetLower(), w0.GetLower()), x1.GetLower(), w1.GetLower());
+            // Upper halves first: the GetLower() that follows is then each vector's last use, and
+            // the JIT reads its low half in place instead of copying it (mov v.16b) to a new register.
             var h = AdvSimd.MultiplyWideningUpperAndAdd(AdvSimd.MultiplyWideningUpper(x0, w0), x1, w1);
-            a0 = AdvSimd.AddWideningLower(a0, l.GetLower());
+            var l = AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(x0.GetLower(), w0.GetLower()), x1.GetLower(), w1.GetLower());
             a1 = AdvSimd.AddWideningUpper(a1, l);
-            a2 = AdvSimd.AddWideningLower(a2, h.GetLower());
+            a0 = AdvSimd.AddWideningLower(a0, l.GetLower());
             a3 = AdvSimd.AddWideningUpper(a3, h);
+            a2 = AdvSimd.AddWideningLower(a2, h.GetLower());
             return;
         }
         var lo = Vector128.WidenLower(x0) * Vector128.LoadUnsafe(ref f, (nuint)at)
@@ -364,19 +367,19 @@ public sealed class DepthwiseConvInt8Vector128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Single16(ref sbyte p, int tap, ref short f, ref sbyte f8, int at,
+    private static void Single16(ref sbyte p, nint tap, ref short f, ref sbyte f8, int at,
         ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> a2, ref Vector128<int> a3)
     {
         var x = Vector128.LoadUnsafe(ref Unsafe.Add(ref p, tap));
         if (AdvSimd.IsSupported)
         {
             var w = Vector128.LoadUnsafe(ref f8, (nuint)at);
-            var l = AdvSimd.MultiplyWideningLower(x.GetLower(), w.GetLower());
             var h = AdvSimd.MultiplyWideningUpper(x, w);
-            a0 = AdvSimd.AddWideningLower(a0, l.GetLower());
+            var l = AdvSimd.MultiplyWideningLower(x.GetLower(), w.GetLower());
             a1 = AdvSimd.AddWideningUpper(a1, l);
-            a2 = AdvSimd.AddWideningLower(a2, h.GetLower());
+            a0 = AdvSimd.AddWideningLower(a0, l.GetLower());
             a3 = AdvSimd.AddWideningUpper(a3, h);
+            a2 = AdvSimd.AddWideningLower(a2, h.GetLower());
             return;
         }
         var lo = Vector128.WidenLower(x) * Vector128.LoadUnsafe(ref f, (nuint)at);
@@ -388,7 +391,7 @@ public sealed class DepthwiseConvInt8Vector128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair8(ref sbyte p, int tap0, int tap1, ref short f, ref sbyte f8, int at, ref Vector128<int> a0, ref Vector128<int> a1)
+    private static void Pair8(ref sbyte p, nint tap0, nint tap1, ref short f, ref sbyte f8, int at, ref Vector128<int> a0, ref Vector128<int> a1)
     {
         if (AdvSimd.IsSupported)
         {
@@ -406,7 +409,7 @@ public sealed class DepthwiseConvInt8Vector128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Single8(ref sbyte p, int tap, ref short f, ref sbyte f8, int at, ref Vector128<int> a0, ref Vector128<int> a1)
+    private static void Single8(ref sbyte p, nint tap, ref short f, ref sbyte f8, int at, ref Vector128<int> a0, ref Vector128<int> a1)
     {
         if (AdvSimd.IsSupported)
         {

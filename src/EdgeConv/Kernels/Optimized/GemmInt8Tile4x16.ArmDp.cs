@@ -27,7 +27,7 @@ internal sealed partial class GemmInt8Tile4x16
         /// vectors of a group meeting all four rows through <c>SDOT</c> by element. Not inlined, so that
         /// the row addresses arrive in registers and the accumulators stay in them.
         /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void Tile(ref byte wb, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile)
         {
             ref sbyte w = ref Unsafe.As<byte, sbyte>(ref wb);
@@ -149,7 +149,7 @@ internal sealed partial class GemmInt8Tile4x16
         }
 
         /// <summary>One row × 16 columns, four groups a step: groups dealt to two sets of four accumulators, so that eight SDOT chains are in flight.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void Tile1(ref byte wb, int groups, ref sbyte x0, ref Tile4x16 tile)
         {
             ref sbyte w = ref Unsafe.As<byte, sbyte>(ref wb);

@@ -30,7 +30,7 @@ internal sealed partial class GemmInt8Tile4x16
         /// int16 weights meeting all four rows through 16 <c>SMLAL</c>/<c>SMLAL2</c> by element. Not inlined, so
         /// that the row addresses arrive in registers; the accumulators are a local struct, promoted to 16 registers.
         /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void Tile(ref byte wb, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile)
         {
             ref short w = ref Unsafe.As<byte, short>(ref wb);
@@ -85,7 +85,7 @@ internal sealed partial class GemmInt8Tile4x16
         }
 
         /// <summary>One row × 16 columns, 8 input channels a step: even and odd channels into two sets of four accumulators, eight chains in flight.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void Tile1(ref byte wb, int groups, ref sbyte x0, ref Tile4x16 tile)
         {
             ref short w = ref Unsafe.As<byte, short>(ref wb);

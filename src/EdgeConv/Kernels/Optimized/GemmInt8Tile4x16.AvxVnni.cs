@@ -22,7 +22,7 @@ internal sealed partial class GemmInt8Tile4x16
         /// <remarks>Not inlined, with the accumulators in locals: as a call, the four row addresses arrive in
         /// registers and the loop addresses them as base + k (inlined, the JIT recomputed each row's address
         /// with an imul every step), and the accumulators go through memory once, at the ends.</remarks>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile)
         {
             Vector256<int> a00 = tile.R00, a01 = tile.R01, a10 = tile.R10, a11 = tile.R11, a20 = tile.R20, a21 = tile.R21, a30 = tile.R30, a31 = tile.R31;

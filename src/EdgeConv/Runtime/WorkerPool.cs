@@ -22,13 +22,13 @@ internal interface IRowParallel
 /// <para>Hand-offs spin before they block. A model runs dozens of parallel ops per invoke, each a few
 /// tens of microseconds once the kernels are fast, and waking a thread blocked in the kernel costs
 /// about as much; so a worker that has finished a slice watches the op counter for a while
-/// (<see cref="SpinIterations"/>, tens of microseconds) before it sleeps on its semaphore, and the
+/// (<see cref="SpinIterations"/>, tens of microseconds) before it sleeps on its event, and the
 /// calling thread does the same while it waits for the last slice. Between invokes they sleep.</para>
 /// <para>No wake-up is lost: a sleeper announces itself (<c>Interlocked.Exchange</c> of its flag to 1, a
 /// full fence), then looks at the counter once more. The waker changes the counter first, then takes the
-/// flag back to 0 and releases the semaphore only if it was 1. Either the sleeper sees the new counter
+/// flag back to 0 and sets the event only if it was 1. Either the sleeper sees the new counter
 /// (and takes its own flag back; if the waker already took it, a release is on its way and the sleeper
-/// consumes it), or the waker sees the flag and releases the sleeper.</para>
+/// consumes it), or the waker sees the flag and wakes the sleeper.</para>
 /// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
@@ -36,10 +36,13 @@ internal sealed class WorkerPool : IDisposable
     private const int SpinIterations = 200;
 
     private readonly Thread[] _workers;
-    private readonly SemaphoreSlim[] _start;
+    private readonly AutoResetEvent[] _start;
     private readonly int[] _sleeping;     // per worker: 1 while it is (about to be) blocked on _start
-    // SemaphoreSlim allocates its lock up front, so a blocking wait allocates nothing.
-    private readonly SemaphoreSlim _done = new(0);
+    // Kernel events, not SemaphoreSlim: a SemaphoreSlim wait that blocks under contention goes through
+    // Monitor and was seen to allocate on the invoking thread (CommandLineTests' bench allocation check,
+    // with the CPU oversubscribed). The protocol never has more than one wake-up pending per sleeper, so
+    // an auto-reset event's single signal is enough.
+    private readonly AutoResetEvent _done = new(false);
     private int _callerSleeping;
     private int _generation;              // bumped once per parallel op: the start signal
     private int _pending;
@@ -54,11 +57,11 @@ internal sealed class WorkerPool : IDisposable
     {
         Threads = Math.Max(1, threads);
         _workers = new Thread[Threads - 1];
-        _start = new SemaphoreSlim[Threads - 1];
+        _start = new AutoResetEvent[Threads - 1];
         _sleeping = new int[Threads - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
-            _start[i] = new SemaphoreSlim(0);
+            _start[i] = new AutoResetEvent(false);
             int slice = i + 1;
             _workers[i] = new Thread(() => WorkerLoop(slice)) { IsBackground = true, Name = $"EdgeConv worker {slice}" };
             _workers[i].Start();
@@ -89,7 +92,7 @@ internal sealed class WorkerPool : IDisposable
         Interlocked.Increment(ref _generation);
         for (int i = 0; i < _workers.Length; i++)
             if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
-                _start[i].Release();
+                _start[i].Set();
         job.ExecuteRows(memory, 0, SliceEnd(0, workers + 1), memory.ScratchSlice(0));
         WaitForWorkers();
         if (_failure is { } e)
@@ -115,7 +118,7 @@ internal sealed class WorkerPool : IDisposable
                 return;
             // The last worker took the flag: its release is on the way.
         }
-        _done.Wait();
+        _done.WaitOne();
     }
 
     /// <summary>Spins, then blocks, until the op counter moves past <paramref name="seen"/>.</summary>
@@ -135,7 +138,7 @@ internal sealed class WorkerPool : IDisposable
                 return;
             // The caller took the flag: its release is on the way.
         }
-        _start[worker].Wait();
+        _start[worker].WaitOne();
     }
 
     private void WorkerLoop(int slice)
@@ -163,7 +166,7 @@ internal sealed class WorkerPool : IDisposable
             finally
             {
                 if (Interlocked.Decrement(ref _pending) == 0 && Interlocked.Exchange(ref _callerSleeping, 0) == 1)
-                    _done.Release();
+                    _done.Set();
             }
         }
     }
@@ -175,7 +178,7 @@ internal sealed class WorkerPool : IDisposable
         _stopping = true;
         Interlocked.Increment(ref _generation);
         foreach (var s in _start)
-            s.Release();
+            s.Set();
         foreach (var t in _workers)
             t.Join();
         foreach (var s in _start)

@@ -21,8 +21,9 @@ namespace EdgeConv.Kernels.Optimized;
 /// <c>bias' + Σ_in f·x + Σ_out f·z = bias + Σ_in f·(x + inOff) + Σ_out f·(z + inOff) = bias + Σ_in f·(x + inOff)</c>,
 /// which is what the reference computes (it skips the outside taps). The arithmetic is modulo 2^32
 /// on both sides, so even a wrapping accumulator agrees. It needs z to be an int8 (inOff in
-/// [−127, 128]). The values after K in a scratch row are never written: their weights are 0, so
-/// whatever they hold contributes 0 and the int16 pair sums stay within bounds.</para>
+/// [−127, 128]). For the portable GEMM the values after K in a scratch row are never written: their
+/// weights are 0, so whatever they hold contributes 0 and the int16 pair sums stay within bounds. The
+/// dot-product GEMM reads up to K rounded to 4, and im2col zeroes those few bytes (its row sums count them).</para>
 /// <para><b>Copies.</b> With one group and dilation 1 the kw taps of one filter row are adjacent in the
 /// input, so a window wholly inside the image copies kw·Cin bytes at once; otherwise each tap copies
 /// its Cin/groups bytes or fills them with z.</para>
@@ -40,12 +41,12 @@ public sealed class ConvInt8Vector128
     private readonly ConvGeometry _g;
     private readonly Shape4 _inShape, _filterShape, _outShape;
     private readonly int _groups, _groupDepth, _groupOutputs, _k, _kp;
-    private readonly short[] _filter;   // [Cout][Kp], widened, zeros after K
-    private readonly int[] _bias;       // folded, see remarks
+    private readonly short[] _filter = [];   // [Cout][Kp], widened, zeros after K (portable GEMM only)
+    private readonly int[] _bias = [];       // folded, see remarks (portable GEMM only)
     private readonly RequantizeInt8Vector128 _requant;
     private readonly sbyte _zeroPoint;
     private readonly GemmInt8Tile4x16? _dot;
-    private readonly int _dotDepth;     // K rounded up to 4 for the dot-product GEMM (zeros after K)
+    private readonly int _dotDepth;     // K rounded up to 4 for the dot-product GEMM (im2col writes zeros after K), else K
 
     /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c>, <c>ArmNeon</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
     public string Path => _dot is not null ? _dot.Isa.ToString() : "Vector128";
@@ -106,8 +107,8 @@ public sealed class ConvInt8Vector128
         _k = filterShape.H * filterShape.W * _groupDepth;
         _kp = (int)PaddedDepth(filterShape);
         _requant = new RequantizeInt8Vector128(q, outShape.C);
-        (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);
         _zeroPoint = (sbyte)(-q.InputOffset);
+        _dotDepth = _k;
         if (_groups == 1 && tile is { } isa)
         {
             // K padded to whole groups of 4 (zero weights; im2col writes zero activations there): the
@@ -117,7 +118,9 @@ public sealed class ConvInt8Vector128
             for (int oc = 0; oc < outShape.C; oc++)
                 filter.Slice(oc * _k, _k).CopyTo(padded.AsSpan(oc * _dotDepth));
             _dot = new GemmInt8Tile4x16(padded, outShape.C, _dotDepth, bias, q.InputOffset, _requant, isa);
+            return;
         }
+        (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);
     }
 
     /// <summary>Runs the whole convolution (every output row); see the row-range overload.</summary>
@@ -147,8 +150,6 @@ public sealed class ConvInt8Vector128
             if (_dot is not null)
             {
                 Im2Col(input, b, oy, 0, columns);
-                for (int ox = 0; ox < outW && _dotDepth > _k; ox++)
-                    columns.Slice(ox * _kp + _k, _dotDepth - _k).Clear();
                 _dot.Run(ref cols, _kp, outW, ref outRow, cout);
                 continue;
             }
@@ -196,6 +197,8 @@ public sealed class ConvInt8Vector128
         for (int ox = 0; ox < _outShape.W; ox++)
         {
             var dst = columns.Slice(ox * _kp, _k);
+            if (_dotDepth > _k)
+                columns.Slice(ox * _kp + _k, _dotDepth - _k).Clear();
             int ix0 = ox * _g.StrideW - _g.PadLeft;
             bool inside = ix0 >= 0 && ix0 + (kw - 1) * dilW < inW;
             for (int ky = 0; ky < kh; ky++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -99,7 +100,7 @@ internal sealed partial class GemmInt8Tile4x16
         public static void Store(GemmInt8Tile4x16 gemm, ref Tile4x16 t, int rows, int col, int c0, int c1, int c2, int c3,
             ref sbyte output, int outStride, int width)
         {
-            ref int biasRef = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gemm._bias);
+            ref int biasRef = ref MemoryMarshal.GetArrayDataReference(gemm._bias);
             var bias0 = Vector256.LoadUnsafe(ref biasRef, (nuint)col);
             var bias1 = Vector256.LoadUnsafe(ref biasRef, (nuint)col + 8);
             gemm.Store2(t.R00 + bias0 + Vector256.Create(c0), t.R01 + bias1 + Vector256.Create(c0),
@@ -139,7 +140,7 @@ internal sealed partial class GemmInt8Tile4x16
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Store1Avx512(Vector512<int> acc, int col, ref sbyte at, int width)
     {
-        var bytes = _requant.Clamp16(Avx512F.ConvertToVector128SByteWithSaturation(_requant.Apply16(acc, col)));
+        var bytes = _requant.Clamp(Avx512F.ConvertToVector128SByteWithSaturation(_requant.Apply16(acc, col)));
         if (width == BlockCols)
             bytes.StoreUnsafe(ref at);
         else

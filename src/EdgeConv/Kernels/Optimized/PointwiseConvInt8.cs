@@ -53,7 +53,7 @@ public enum PointwiseConvInt8Isa
 public sealed class PointwiseConvInt8
 {
     private const int TileCols = 4;     // output channels per tile (and 2 pixels)
-    private const int WeightPadding = 64;   // weights (bytes or int16s) after the last row
+    private const int WeightPadding = 64;   // int16 weights after the last row
 
     private readonly PointwiseConvInt8Vector128? _portable;
     private readonly GemmInt8Tile4x16? _dot;
@@ -165,18 +165,17 @@ public sealed class PointwiseConvInt8
             return;
         }
         PointwiseConvInt8Vector128.ValidateRun(_inDepth, _outDepth, input, inShape, output, outShape, first, end);
-        int pixels = end;
         int cin = _inDepth, cout = _outDepth;
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte outRef = ref MemoryMarshal.GetReference(output);
         if (_dot is not null)
         {
-            _dot.Run(ref Unsafe.Add(ref x, (nint)first * cin), cin, pixels - first, ref Unsafe.Add(ref outRef, (nint)first * cout), cout);
+            _dot.Run(ref Unsafe.Add(ref x, (nint)first * cin), cin, end - first, ref Unsafe.Add(ref outRef, (nint)first * cout), cout);
             return;
         }
-        for (int p = first; p < pixels; p += 2)
+        for (int p = first; p < end; p += 2)
         {
-            int rows = Math.Min(2, pixels - p);
+            int rows = Math.Min(2, end - p);
             ref sbyte x0 = ref Unsafe.Add(ref x, p * cin);
             ref sbyte x1 = ref Unsafe.Add(ref x0, (rows - 1) * cin);
             for (int oc = 0; oc < cout; oc += TileCols)
@@ -187,10 +186,10 @@ public sealed class PointwiseConvInt8
                 switch (Isa)
                 {
                     case PointwiseConvInt8Isa.Avx512BW:
-                        Tile<Avx512Madd, Vector512<int>, Vector512<short>, short>(ref x0, ref x1, ref Short(oc * cin), ref Short(o1), ref Short(o2), ref Short(o3), cin, out s0, out s1);
+                        Tile<Avx512Madd, Vector512<int>, Vector512<short>>(ref x0, ref x1, ref Short(oc * cin), ref Short(o1), ref Short(o2), ref Short(o3), cin, out s0, out s1);
                         break;
                     default:
-                        Tile<Avx2Madd, Vector256<int>, Vector256<short>, short>(ref x0, ref x1, ref Short(oc * cin), ref Short(o1), ref Short(o2), ref Short(o3), cin, out s0, out s1);
+                        Tile<Avx2Madd, Vector256<int>, Vector256<short>>(ref x0, ref x1, ref Short(oc * cin), ref Short(o1), ref Short(o2), ref Short(o3), cin, out s0, out s1);
                         break;
                 }
                 var b = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_bias), (nuint)oc);
@@ -229,52 +228,46 @@ public sealed class PointwiseConvInt8
     private static Vector128<sbyte> LoadLow(ref sbyte x, int count) =>
         count == 16 ? Vector128.LoadUnsafe(ref x) : Load8(ref x);
 
-    /// <summary>Σk (x[k] + <paramref name="xOffset"/>)·f[k] over [from, to), f being int8 or int16.</summary>
+    /// <summary>Σk x[k]·f[k] over [from, to).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ScalarDot<T>(ref sbyte x, ref T f, int from, int to, int xOffset) where T : unmanaged
+    private static int ScalarDot(ref sbyte x, ref short f, int from, int to)
     {
         int acc = 0;
         for (int k = from; k < to; k++)
-        {
-            int w = typeof(T) == typeof(short) ? Unsafe.As<T, short>(ref Unsafe.Add(ref f, k)) : Unsafe.As<T, sbyte>(ref Unsafe.Add(ref f, k));
-            acc += (Unsafe.Add(ref x, k) + xOffset) * w;
-        }
+            acc += Unsafe.Add(ref x, k) * Unsafe.Add(ref f, k);
         return acc;
     }
 
     /// <summary>
     /// One ISA's inner product, as static members so that <see cref="Tile"/> is compiled once per ISA
-    /// with everything inlined: activations of type <typeparamref name="TX"/>, weights of element
-    /// <typeparamref name="TW"/>, accumulators <typeparamref name="TAcc"/> (int32 lanes).
+    /// with everything inlined: activations of type <typeparamref name="TX"/>, int16 weights,
+    /// accumulators <typeparamref name="TAcc"/> (int32 lanes).
     /// </summary>
-    private interface IInnerProduct<TAcc, TX, TW> where TW : unmanaged
+    private interface IInnerProduct<TAcc, TX>
     {
         /// <summary>Input channels per full step.</summary>
         static abstract int Step { get; }
 
-        /// <summary>What the activations are offset by before the product (+128 for vpdpbusd).</summary>
-        static abstract int XOffset { get; }
-
-        /// <summary>A full step of activations from <paramref name="x"/>, offset.</summary>
+        /// <summary>A full step of activations from <paramref name="x"/>.</summary>
         static abstract TX Load(ref sbyte x);
 
-        /// <summary><paramref name="count"/> (16 or 8, below <see cref="Step"/>) activations, offset, and zeros above.</summary>
+        /// <summary><paramref name="count"/> (16 or 8, below <see cref="Step"/>) activations, and zeros above.</summary>
         static abstract TX LoadPart(ref sbyte x, int count);
 
         /// <summary><paramref name="acc"/> plus the products of <paramref name="x"/> and a full vector of weights at <paramref name="f"/>, pairs or quads of lanes summed.</summary>
-        static abstract TAcc Dot(TAcc acc, TX x, ref TW f);
+        static abstract TAcc Dot(TAcc acc, TX x, ref short f);
 
         /// <summary>[Σ lanes of a, of b, of c, of d].</summary>
         static abstract Vector128<int> Reduce(TAcc a, TAcc b, TAcc c, TAcc d);
     }
 
     /// <summary>
-    /// Σk x_r[k]·f_c[k] for 2 pixel rows × 4 filter rows of <paramref name="depth"/> (activations offset
-    /// by <c>XOffset</c>): full steps, then half steps of 16 and 8 channels, then scalar steps.
+    /// Σk x_r[k]·f_c[k] for 2 pixel rows × 4 filter rows of <paramref name="depth"/>: full steps, then
+    /// half steps of 16 and 8 channels, then scalar steps.
     /// </summary>
-    private static void Tile<TOp, TAcc, TX, TW>(ref sbyte x0, ref sbyte x1, ref TW f0, ref TW f1, ref TW f2, ref TW f3,
+    private static void Tile<TOp, TAcc, TX>(ref sbyte x0, ref sbyte x1, ref short f0, ref short f1, ref short f2, ref short f3,
         int depth, out Vector128<int> s0, out Vector128<int> s1)
-        where TOp : IInnerProduct<TAcc, TX, TW> where TAcc : struct where TW : unmanaged
+        where TOp : IInnerProduct<TAcc, TX> where TAcc : struct
     {
         TAcc a00 = default, a01 = default, a02 = default, a03 = default;
         TAcc a10 = default, a11 = default, a12 = default, a13 = default;
@@ -283,7 +276,7 @@ public sealed class PointwiseConvInt8
         {
             var v0 = TOp.Load(ref Unsafe.Add(ref x0, k));
             var v1 = TOp.Load(ref Unsafe.Add(ref x1, k));
-            Step<TOp, TAcc, TX, TW>(v0, v1, ref Unsafe.Add(ref f0, k), ref Unsafe.Add(ref f1, k), ref Unsafe.Add(ref f2, k), ref Unsafe.Add(ref f3, k),
+            Step<TOp, TAcc, TX>(v0, v1, ref Unsafe.Add(ref f0, k), ref Unsafe.Add(ref f1, k), ref Unsafe.Add(ref f2, k), ref Unsafe.Add(ref f3, k),
                 ref a00, ref a01, ref a02, ref a03, ref a10, ref a11, ref a12, ref a13);
         }
         for (int part = TOp.Step / 2; part >= 8; part /= 2)
@@ -294,7 +287,7 @@ public sealed class PointwiseConvInt8
             // next row or the padding) add nothing.
             var v0 = TOp.LoadPart(ref Unsafe.Add(ref x0, k), part);
             var v1 = TOp.LoadPart(ref Unsafe.Add(ref x1, k), part);
-            Step<TOp, TAcc, TX, TW>(v0, v1, ref Unsafe.Add(ref f0, k), ref Unsafe.Add(ref f1, k), ref Unsafe.Add(ref f2, k), ref Unsafe.Add(ref f3, k),
+            Step<TOp, TAcc, TX>(v0, v1, ref Unsafe.Add(ref f0, k), ref Unsafe.Add(ref f1, k), ref Unsafe.Add(ref f2, k), ref Unsafe.Add(ref f3, k),
                 ref a00, ref a01, ref a02, ref a03, ref a10, ref a11, ref a12, ref a13);
             k += part;
         }
@@ -302,18 +295,17 @@ public sealed class PointwiseConvInt8
         s1 = TOp.Reduce(a10, a11, a12, a13);
         if (k == depth)
             return;
-        int o = TOp.XOffset;
-        s0 += Vector128.Create(ScalarDot(ref x0, ref f0, k, depth, o), ScalarDot(ref x0, ref f1, k, depth, o),
-            ScalarDot(ref x0, ref f2, k, depth, o), ScalarDot(ref x0, ref f3, k, depth, o));
-        s1 += Vector128.Create(ScalarDot(ref x1, ref f0, k, depth, o), ScalarDot(ref x1, ref f1, k, depth, o),
-            ScalarDot(ref x1, ref f2, k, depth, o), ScalarDot(ref x1, ref f3, k, depth, o));
+        s0 += Vector128.Create(ScalarDot(ref x0, ref f0, k, depth), ScalarDot(ref x0, ref f1, k, depth),
+            ScalarDot(ref x0, ref f2, k, depth), ScalarDot(ref x0, ref f3, k, depth));
+        s1 += Vector128.Create(ScalarDot(ref x1, ref f0, k, depth), ScalarDot(ref x1, ref f1, k, depth),
+            ScalarDot(ref x1, ref f2, k, depth), ScalarDot(ref x1, ref f3, k, depth));
     }
 
     /// <summary>One step of the tile: 2 activation vectors against the same slice of 4 filter rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<TOp, TAcc, TX, TW>(TX v0, TX v1, ref TW f0, ref TW f1, ref TW f2, ref TW f3,
+    private static void Step<TOp, TAcc, TX>(TX v0, TX v1, ref short f0, ref short f1, ref short f2, ref short f3,
         ref TAcc a00, ref TAcc a01, ref TAcc a02, ref TAcc a03, ref TAcc a10, ref TAcc a11, ref TAcc a12, ref TAcc a13)
-        where TOp : IInnerProduct<TAcc, TX, TW> where TAcc : struct where TW : unmanaged
+        where TOp : IInnerProduct<TAcc, TX> where TAcc : struct
     {
         a00 = TOp.Dot(a00, v0, ref f0);
         a10 = TOp.Dot(a10, v1, ref f0);
@@ -334,10 +326,9 @@ public sealed class PointwiseConvInt8
     }
 
     /// <summary>x86 AVX2: int8 sign-extended to int16 (<c>vpmovsxbw</c>), <c>vpmaddwd</c> with int16 weights, 16 channels a step.</summary>
-    private readonly struct Avx2Madd : IInnerProduct<Vector256<int>, Vector256<short>, short>
+    private readonly struct Avx2Madd : IInnerProduct<Vector256<int>, Vector256<short>>
     {
         public static int Step => 16;
-        public static int XOffset => 0;
         public static Vector256<short> Load(ref sbyte x) => Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x));
         public static Vector256<short> LoadPart(ref sbyte x, int count) => Avx2.ConvertToVector256Int16(Load8(ref x));
         public static Vector256<int> Dot(Vector256<int> acc, Vector256<short> x, ref short f) =>
@@ -346,10 +337,9 @@ public sealed class PointwiseConvInt8
     }
 
     /// <summary>x86 AVX-512BW: the same with 512-bit <c>vpmaddwd</c>, 32 channels a step.</summary>
-    private readonly struct Avx512Madd : IInnerProduct<Vector512<int>, Vector512<short>, short>
+    private readonly struct Avx512Madd : IInnerProduct<Vector512<int>, Vector512<short>>
     {
         public static int Step => 32;
-        public static int XOffset => 0;
         public static Vector512<short> Load(ref sbyte x) => Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref x));
         public static Vector512<short> LoadPart(ref sbyte x, int count) => Avx512BW.ConvertToVector512Int16(LoadLow(ref x, count).ToVector256());
         public static Vector512<int> Dot(Vector512<int> acc, Vector512<short> x, ref short f) =>

@@ -189,10 +189,6 @@ public sealed class RequantizeInt8Vector128
         return shifted - Vector512.GreaterThan(remainder, threshold) + Vector512.Create(_outputOffset);
     }
 
-    /// <summary>The activation clamp on 16 int8 lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Vector128<sbyte> Clamp16(Vector128<sbyte> v) => Clamp(v);
-
     /// <summary>The activation clamp on 32 int8 lanes (x86 AVX2 epilogues).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Vector256<sbyte> Clamp(Vector256<sbyte> v) =>
@@ -230,8 +226,9 @@ public sealed class RequantizeInt8Vector128
         return r + Vector128.Create(_outputOffset);
     }
 
+    /// <summary>The activation clamp on 16 int8 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector128<sbyte> Clamp(Vector128<sbyte> v) =>
+    internal Vector128<sbyte> Clamp(Vector128<sbyte> v) =>
         Vector128.Min(Vector128.Max(v, Vector128.Create(_min)), Vector128.Create(_max));
 
     /// <summary>Which implementation <see cref="MultiplyByQuantizedMultiplier"/> runs (tests call each one the CPU has).</summary>

@@ -35,6 +35,9 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Spin-wait rounds before a thread blocks (<see cref="SpinWait"/> with sleeps disabled: pauses, then yields).</summary>
     private const int SpinIterations = 200;
 
+    /// <summary>How long a blocked thread sleeps before it looks at the counters again.</summary>
+    private const int RecheckMilliseconds = 50;
+
     private readonly Thread[] _workers;
     private readonly AutoResetEvent[] _start;
     private readonly int[] _sleeping;     // per worker: 1 while it is (about to be) blocked on _start
@@ -102,43 +105,45 @@ internal sealed class WorkerPool : IDisposable
     private int SliceEnd(int slice, int slices) => (int)((long)_rows * (slice + 1) / slices);
 
     /// <summary>Spins, then blocks, until every worker has checked in for the current op.</summary>
-    private void WaitForWorkers()
-    {
-        var spin = new SpinWait();
-        for (int i = 0; i < SpinIterations; i++)
-        {
-            if (Volatile.Read(ref _pending) == 0)
-                return;
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-        Interlocked.Exchange(ref _callerSleeping, 1);
-        if (Volatile.Read(ref _pending) == 0)
-        {
-            if (Interlocked.Exchange(ref _callerSleeping, 0) == 1)
-                return;
-            // The last worker took the flag: its release is on the way.
-        }
-        _done.WaitOne();
-    }
+    private void WaitForWorkers() => Await(ref _pending, 0, untilEqual: true, ref _callerSleeping, _done);
 
     /// <summary>Spins, then blocks, until the op counter moves past <paramref name="seen"/>.</summary>
-    private void WaitForWork(int worker, int seen)
+    private void WaitForWork(int worker, int seen) => Await(ref _generation, seen, untilEqual: false, ref _sleeping[worker], _start[worker]);
+
+    /// <summary>
+    /// Waits until <paramref name="watched"/> equals <paramref name="value"/> (or, with
+    /// <paramref name="untilEqual"/> false, differs from it): spins first, then sleeps on
+    /// <paramref name="wake"/> under the flag protocol in the remarks. A sleep also ends every
+    /// <see cref="RecheckMilliseconds"/> to look again, so that even a lost wake-up would cost a
+    /// stall, never a hang.
+    /// </summary>
+    private static void Await(ref int watched, int value, bool untilEqual, ref int sleeping, AutoResetEvent wake)
     {
         var spin = new SpinWait();
         for (int i = 0; i < SpinIterations; i++)
         {
-            if (Volatile.Read(ref _generation) != seen)
+            if ((Volatile.Read(ref watched) == value) == untilEqual)
                 return;
             spin.SpinOnce(sleep1Threshold: -1);
         }
-        Interlocked.Exchange(ref _sleeping[worker], 1);
-        if (Volatile.Read(ref _generation) != seen)
+        while (true)
         {
-            if (Interlocked.Exchange(ref _sleeping[worker], 0) == 1)
+            Interlocked.Exchange(ref sleeping, 1);
+            if ((Volatile.Read(ref watched) == value) == untilEqual)
+            {
+                if (Interlocked.Exchange(ref sleeping, 0) == 1)
+                    return;
+                wake.WaitOne();   // the waker took the flag: its signal is on the way
                 return;
-            // The caller took the flag: its release is on the way.
+            }
+            if (wake.WaitOne(RecheckMilliseconds))
+                return;
+            if (Interlocked.Exchange(ref sleeping, 0) == 0)
+            {
+                wake.WaitOne();   // taken while we timed out: its signal is on the way
+                return;
+            }
         }
-        _start[worker].WaitOne();
     }
 
     private void WorkerLoop(int slice)

@@ -40,10 +40,10 @@ DISASM_METHODS=(
   "depthwise-3x3|*DepthwiseConvInt8Vector128:Row3x3|16|16 channels x 1 tap"
   # GEMM with Dp (a76): GemmInt8Tile4x16's ArmDp micro-kernel (pointwise, im2col conv and fully
   # connected), SDOT by element, 4 rows x 16 columns x 16 deep per iteration.
-  "gemm-4x16c4-sdot|*ArmDpTile:Tile|256|256 MACs"
+  "gemm-4x16c4-sdot|*ArmDpTile:Accumulate|256|256 MACs"
   # GEMM without Dp (a53, a72, a76 with Dp off): GemmInt8Tile4x16's ArmNeon micro-kernel, SMLAL/SMLAL2
   # by element on int16 weights, 4 rows x 16 columns x 8 deep per iteration.
-  "gemm-4x16-mlal-lane|*ArmNeonTile:Tile|256|256 MACs"
+  "gemm-4x16-mlal-lane|*ArmNeonTile:Accumulate|256|256 MACs"
   # The portable GEMM (GemmInt8Vector128:Tile) runs on ARM64 only for grouped convs, which the default
   # model has none of: add it with --method and a --model that has them.
 )

@@ -62,6 +62,25 @@ public class FullyConnectedInt8Vector128Tests
             AssertEqualsReference(RandomCase(rng, batches, depth, units), $"{batches} rows depth {depth} units {units}", tile);
     }
 
+    /// <summary>
+    /// <see cref="GemmInt8Tile4x16"/> takes depths up to <see cref="GemmInt8Tile4x16.MaxDepth"/> (its panels live on
+    /// the stack); one more and the kernel runs the portable GEMM instead. Both equal the reference.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void DepthsAroundTheGemmLimit_EqualReference(string gemm)
+    {
+        var tile = Tile(gemm);
+        var rng = new Random(65);
+        foreach (int depth in new[] { GemmInt8Tile4x16.MaxDepth, GemmInt8Tile4x16.MaxDepth + 1 })
+        {
+            var c = RandomCase(rng, 5, depth, 3);
+            AssertEqualsReference(c, $"depth {depth}", tile);
+            string path = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, tile).Path;
+            Assert.Equal(tile is { } isa && depth <= GemmInt8Tile4x16.MaxDepth ? isa.ToString() : "Vector128", path);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Paths))]
     public void RowRanges_EqualReference(string gemm)

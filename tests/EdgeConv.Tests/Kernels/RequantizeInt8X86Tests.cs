@@ -16,8 +16,7 @@ namespace EdgeConv.Tests.Kernels;
 [Trait("Category", "Kernel")]
 public class RequantizeInt8X86Tests
 {
-    private static readonly int[] Multipliers =
-        [.. RequantizeInt8Vector128Tests.EdgeMultipliers.Where(m => m != int.MinValue), 1518500249, 1073741825];
+    private static readonly int[] Multipliers = [.. RequantizeInt8Vector128Tests.EdgeMultipliers, 1518500249, 1073741825];
 
     private static void RequireAvx2()
     {
@@ -162,6 +161,54 @@ public class RequantizeInt8X86Tests
                 Assert.Equal(At(8 * (j / 4 % 2) + 4 * (j / 8) + j % 4), p16[j]);   // r0.lane0, r1.lane0, r0.lane1, r1.lane1
             for (int j = 0; j < 8; j++)
                 Assert.Equal(At(16 + j), p8[j]);
+        }
+    }
+
+    /// <summary>
+    /// 16-wide groups with a bias per position (the GEMM's layout): the 512-bit forms and the 256-bit forms reading
+    /// one half at a time with stride 16 both equal the reference on acc + bias, compact (bias folded into the
+    /// 64-bit constants) and general (bias added; multipliers of int.MinValue saturating as gemmlowp does).
+    /// </summary>
+    [Fact]
+    public void SixteenWideGroups_WithBias_BothWidths_EqualReference()
+    {
+        RequireAvx2();
+        var rng = new Random(47);
+        for (int trial = 0; trial < 400; trial++)
+        {
+            bool general = trial % 2 == 1;
+            var multipliers = Enumerable.Range(0, 32).Select(_ => general && rng.Next(4) == 0 ? RandomTensors.Pick(rng, Multipliers) : rng.Next(1 << 30, int.MaxValue)).ToArray();
+            var shifts = Enumerable.Range(0, 32).Select(_ => general ? rng.Next(-31, 31) : -rng.Next(0, 20)).ToArray();
+            var q = Params(multipliers, shifts, rng.Next(-128, 128), -rng.Next(0, 129), rng.Next(0, 128));
+            int accBound = RandomTensors.Pick(rng, 100, 70000, 1 << 22);
+            var bias = Enumerable.Range(0, 32).Select(_ => general && rng.Next(3) == 0 ? rng.Next(int.MinValue, int.MaxValue) : rng.Next(-accBound, accBound)).ToArray();
+            var acc = Enumerable.Range(0, 32).Select(p => p < 3 ? RandomTensors.Pick(rng, accBound, -accBound, 0) : rng.Next(-accBound, accBound + 1)).ToArray();
+            var bounds = Enumerable.Range(0, 32).Select(c => general ? long.MaxValue : (long)accBound + Math.Abs((long)bias[c])).ToArray();
+            var requant = new RequantizeInt8X86(q, Enumerable.Range(0, 32).ToArray(), bounds, 16, bias);
+            Assert.Equal(!general, requant.IsCompact);
+            for (int g = 0; g < 2; g++)
+            {
+                ref int operands = ref System.Runtime.CompilerServices.Unsafe.Add(ref requant.Operands, RequantizeInt8X86.OperandsAt(16 * g, 16));
+                var lo = Vector256.Create(acc.AsSpan(16 * g, 8));
+                var hi = Vector256.Create(acc.AsSpan(16 * g + 8, 8));
+                ref int upper = ref System.Runtime.CompilerServices.Unsafe.Add(ref operands, 8);
+                var r256 = requant.IsCompact
+                    ? (RequantizeInt8X86.ApplyCompact(lo, ref operands, 16), RequantizeInt8X86.ApplyCompact(hi, ref upper, 16))
+                    : (requant.ApplyGeneral(lo, ref operands, 16), requant.ApplyGeneral(hi, ref upper, 16));
+                var (bytesLo, bytesHi) = (requant.Pack8(r256.Item1), requant.Pack8(r256.Item2));
+                var bytes512 = Avx512F.IsSupported
+                    ? requant.Pack16(requant.IsCompact ? RequantizeInt8X86.ApplyCompact(Vector512.Create(lo, hi), ref operands) : requant.ApplyGeneral(Vector512.Create(lo, hi), ref operands))
+                    : default;
+                for (int j = 0; j < 16; j++)
+                {
+                    int c = 16 * g + j;
+                    sbyte expected = Expected(unchecked(acc[c] + bias[c]), multipliers[c], shifts[c], q);
+                    sbyte got = j < 8 ? bytesLo[j] : bytesHi[j - 8];
+                    Assert.True(expected == got, $"trial {trial} channel {c}: acc {acc[c]} bias {bias[c]} m {multipliers[c]} shift {shifts[c]}: 256-bit {got}, reference {expected}");
+                    if (Avx512F.IsSupported)
+                        Assert.True(expected == bytes512[j], $"trial {trial} channel {c}: acc {acc[c]} bias {bias[c]}: 512-bit {bytes512[j]}, reference {expected}");
+                }
+            }
         }
     }
 }

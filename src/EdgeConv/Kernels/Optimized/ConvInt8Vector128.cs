@@ -109,7 +109,7 @@ public sealed class ConvInt8Vector128
         _requant = new RequantizeInt8Vector128(q, outShape.C);
         _zeroPoint = (sbyte)(-q.InputOffset);
         _dotDepth = _k;
-        if (_groups == 1 && tile is { } isa)
+        if (_groups == 1 && tile is { } isa && ((_k + 3) & ~3) <= GemmInt8Tile4x16.MaxDepth)
         {
             // K padded to whole groups of 4 (zero weights; im2col writes zero activations there): the
             // GEMM then needs no tail step, which for the 3x3x3 stem (K = 27) was a second tile call.
@@ -117,7 +117,7 @@ public sealed class ConvInt8Vector128
             var padded = new sbyte[outShape.C * _dotDepth];
             for (int oc = 0; oc < outShape.C; oc++)
                 filter.Slice(oc * _k, _k).CopyTo(padded.AsSpan(oc * _dotDepth));
-            _dot = new GemmInt8Tile4x16(padded, outShape.C, _dotDepth, bias, q.InputOffset, _requant, isa);
+            _dot = new GemmInt8Tile4x16(padded, outShape.C, _dotDepth, bias, q, isa);
             return;
         }
         (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);

@@ -52,7 +52,7 @@ public enum DepthwiseConvInt8X86Isa
 /// with zero weights). Blocks are built with in-lane unpacks (<c>punpck{l,h}bw</c>, then <c>{l,h}wd</c>),
 /// which leave quad vector k of a block of W vectors holding channels 4k..4k+3 in its lower 128 bits and
 /// 4W+4k..4W+4k+3 in its upper; weights, bias and requantization operands are stored in that order, and
-/// the saturating packs (<see cref="RequantizeInt8X86.Pack32"/>, <see cref="RequantizeInt8X86.Pack16"/>,
+/// the saturating packs (<see cref="RequantizeInt8X86.Pack32"/>, <see cref="RequantizeInt8X86.Pack16(System.Runtime.Intrinsics.Vector256{int}, System.Runtime.Intrinsics.Vector256{int})"/>,
 /// <see cref="RequantizeInt8X86.Pack8"/>) put the results back in channel order. A last block that runs
 /// past the depth writes its surplus bytes over the following pixels' first channels, which those pixels
 /// then rewrite, except near the row's end, where only the row's own bytes are stored (another thread may

@@ -63,9 +63,9 @@ public sealed class FullyConnectedInt8Vector128
         _units = units;
         _depth = depth;
         _requant = new RequantizeInt8Vector128(q, units);
-        if (tile is { } isa)
+        if (tile is { } isa && depth <= GemmInt8Tile4x16.MaxDepth)
         {
-            _dot = new GemmInt8Tile4x16(filter, units, depth, bias, q.InputOffset, _requant, isa);
+            _dot = new GemmInt8Tile4x16(filter, units, depth, bias, q, isa);
             (_filter, _bias) = ([], []);
             return;
         }

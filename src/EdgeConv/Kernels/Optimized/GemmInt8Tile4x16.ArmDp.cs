@@ -12,9 +12,9 @@ internal sealed partial class GemmInt8Tile4x16
     /// ARM64 with Dp: the tile's 16 vectors of 4 int32 lanes in order row 0 columns 0–3, 4–7, 8–11, 12–15,
     /// then row 1 and so on (the same bytes as the x86 layout: row r's columns 0–7, then 8–15).
     /// </summary>
-    private readonly struct ArmDpTile : ITileKernel
+    private readonly struct ArmDpTile : ITileKernel, IArmAccumulator
     {
-        public static bool OffsetsWeights => false;
+        public static bool FlipsActivations => false;
 
         public static int StepBytes => 16;
 
@@ -22,20 +22,25 @@ internal sealed partial class GemmInt8Tile4x16
 
         public static int PackedIndex(int k, int column) => ColumnQuadIndex(k, column);
 
+        public static void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
+            GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width)
+            => ArmTile<ArmDpTile>(ref w, groups, ref x0, ref x1, ref x2, ref x3, gemm, rows, col, ref output, outStride, width);
+
+        public static void Tile1(ref byte w, int groups, ref sbyte x0, GemmInt8Tile4x16 gemm, int col, ref sbyte output, int width)
+            => ArmTile1<ArmDpTile>(ref w, groups, ref x0, gemm, col, ref output, width);
+
         /// <summary>
         /// The 4×16 micro-kernel: four groups a step (a 16-byte load per row), each of the four weight
         /// vectors of a group meeting all four rows through <c>SDOT</c> by element. Not inlined, so that
         /// the row addresses arrive in registers and the accumulators stay in them.
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(ref byte wb, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile)
+        public static void Accumulate(ref byte wb, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile)
         {
             ref sbyte w = ref Unsafe.As<byte, sbyte>(ref wb);
             ref Vector128<int> t = ref Unsafe.As<Tile4x16, Vector128<int>>(ref tile);
-            Vector128<int> c00 = Unsafe.Add(ref t, 0), c01 = Unsafe.Add(ref t, 1), c02 = Unsafe.Add(ref t, 2), c03 = Unsafe.Add(ref t, 3);
-            Vector128<int> c10 = Unsafe.Add(ref t, 4), c11 = Unsafe.Add(ref t, 5), c12 = Unsafe.Add(ref t, 6), c13 = Unsafe.Add(ref t, 7);
-            Vector128<int> c20 = Unsafe.Add(ref t, 8), c21 = Unsafe.Add(ref t, 9), c22 = Unsafe.Add(ref t, 10), c23 = Unsafe.Add(ref t, 11);
-            Vector128<int> c30 = Unsafe.Add(ref t, 12), c31 = Unsafe.Add(ref t, 13), c32 = Unsafe.Add(ref t, 14), c33 = Unsafe.Add(ref t, 15);
+            Vector128<int> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+            Vector128<int> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
             nint k = 0;
             for (int g = 0; g < groups; g += 4)
             {
@@ -150,11 +155,11 @@ internal sealed partial class GemmInt8Tile4x16
 
         /// <summary>One row × 16 columns, four groups a step: groups dealt to two sets of four accumulators, so that eight SDOT chains are in flight.</summary>
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        public static void Tile1(ref byte wb, int groups, ref sbyte x0, ref Tile4x16 tile)
+        public static void Accumulate1(ref byte wb, int groups, ref sbyte x0, ref Tile4x16 tile)
         {
             ref sbyte w = ref Unsafe.As<byte, sbyte>(ref wb);
             ref Vector128<int> t = ref Unsafe.As<Tile4x16, Vector128<int>>(ref tile);
-            Vector128<int> p0 = t, p1 = Unsafe.Add(ref t, 1), p2 = Unsafe.Add(ref t, 2), p3 = Unsafe.Add(ref t, 3);
+            Vector128<int> p0 = default, p1 = default, p2 = default, p3 = default;
             Vector128<int> q0 = default, q1 = default, q2 = default, q3 = default;
             nint k = 0;
             for (int g = 0; g < groups; g += 4)
@@ -185,9 +190,8 @@ internal sealed partial class GemmInt8Tile4x16
             Unsafe.Add(ref t, 3) = p3 + q3;
         }
 
-        /// <summary>Bias, then <see cref="RequantizeInt8Vector128.Requantize16"/> per row (no row correction on ARM), 16 bytes per row.</summary>
-        public static void Store(GemmInt8Tile4x16 gemm, ref Tile4x16 tile, int rows, int col, int c0, int c1, int c2, int c3,
-            ref sbyte output, int outStride, int width)
+        /// <summary>Bias, then <see cref="RequantizeInt8Vector128.Requantize16"/> per row, 16 bytes per row.</summary>
+        public static void Store(GemmInt8Tile4x16 gemm, ref Tile4x16 tile, int rows, int col, ref sbyte output, int outStride, int width)
         {
             ref int biasRef = ref MemoryMarshal.GetArrayDataReference(gemm._bias);
             var b0 = Vector128.LoadUnsafe(ref biasRef, (nuint)col);
@@ -198,7 +202,7 @@ internal sealed partial class GemmInt8Tile4x16
             for (int r = 0; r < rows; r++)
             {
                 ref Vector128<int> row = ref Unsafe.Add(ref t, 4 * r);
-                var bytes = gemm._requant.Requantize16(row + b0, Unsafe.Add(ref row, 1) + b1, Unsafe.Add(ref row, 2) + b2, Unsafe.Add(ref row, 3) + b3, col);
+                var bytes = gemm._requant!.Requantize16(row + b0, Unsafe.Add(ref row, 1) + b1, Unsafe.Add(ref row, 2) + b2, Unsafe.Add(ref row, 3) + b3, col);
                 ref sbyte o = ref Unsafe.Add(ref output, (nint)r * outStride);
                 if (width == BlockCols)
                     bytes.StoreUnsafe(ref o);
@@ -206,5 +210,32 @@ internal sealed partial class GemmInt8Tile4x16
                     StorePart(bytes, ref o, width);
             }
         }
+    }
+
+    /// <summary>The ARM micro-kernels' multiply-accumulate into a tile in memory, which the shared ARM epilogue (<see cref="ArmDpTile.Store"/>) then reads.</summary>
+    private interface IArmAccumulator
+    {
+        static abstract void Accumulate(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile);
+
+        static abstract void Accumulate1(ref byte w, int groups, ref sbyte x0, ref Tile4x16 tile);
+    }
+
+    /// <summary><see cref="ITileKernel.Tile"/> on ARM: <typeparamref name="T"/>'s accumulation, then <see cref="ArmDpTile.Store"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ArmTile<T>(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
+        GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width) where T : IArmAccumulator
+    {
+        Unsafe.SkipInit(out Tile4x16 t);
+        T.Accumulate(ref w, groups, ref x0, ref x1, ref x2, ref x3, ref t);
+        ArmDpTile.Store(gemm, ref t, rows, col, ref output, outStride, width);
+    }
+
+    /// <summary><see cref="ITileKernel.Tile1"/> on ARM: <typeparamref name="T"/>'s accumulation, then <see cref="ArmDpTile.Store"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ArmTile1<T>(ref byte w, int groups, ref sbyte x0, GemmInt8Tile4x16 gemm, int col, ref sbyte output, int width) where T : IArmAccumulator
+    {
+        Unsafe.SkipInit(out Tile4x16 t);
+        T.Accumulate1(ref w, groups, ref x0, ref t);
+        ArmDpTile.Store(gemm, ref t, 1, col, ref output, 0, width);
     }
 }

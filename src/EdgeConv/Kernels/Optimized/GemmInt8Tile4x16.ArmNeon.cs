@@ -12,9 +12,9 @@ internal sealed partial class GemmInt8Tile4x16
     /// ARM64 without Dp (Cortex-A53, A72): XNNPACK's "mlal-lane" scheme on int16 weights. The tile is laid out as
     /// <see cref="ArmDpTile"/>'s (row r, columns 4q..4q+3 in vector 4r + q), so the epilogue is the same.
     /// </summary>
-    private readonly struct ArmNeonTile : ITileKernel
+    private readonly struct ArmNeonTile : ITileKernel, IArmAccumulator
     {
-        public static bool OffsetsWeights => false;
+        public static bool FlipsActivations => false;
 
         /// <summary>8 bytes a row: one <c>ldr d</c> and one <c>sxtl</c> give 8 int16 activations, selected by lane 0–7.</summary>
         public static int StepBytes => 8;
@@ -25,16 +25,23 @@ internal sealed partial class GemmInt8Tile4x16
         /// <summary>k-major: input channel k's 16 columns contiguous (32 bytes, one <c>ldp q, q</c>).</summary>
         public static int PackedIndex(int k, int column) => k * BlockCols + column;
 
+        public static void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
+            GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width)
+            => ArmTile<ArmNeonTile>(ref w, groups, ref x0, ref x1, ref x2, ref x3, gemm, rows, col, ref output, outStride, width);
+
+        public static void Tile1(ref byte w, int groups, ref sbyte x0, GemmInt8Tile4x16 gemm, int col, ref sbyte output, int width)
+            => ArmTile1<ArmNeonTile>(ref w, groups, ref x0, gemm, col, ref output, width);
+
         /// <summary>
         /// The 4×16 micro-kernel: 8 input channels a step (an 8-byte load per row, widened), each channel's 16
         /// int16 weights meeting all four rows through 16 <c>SMLAL</c>/<c>SMLAL2</c> by element. Not inlined, so
         /// that the row addresses arrive in registers; the accumulators are a local struct, promoted to 16 registers.
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(ref byte wb, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile)
+        public static void Accumulate(ref byte wb, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile)
         {
             ref short w = ref Unsafe.As<byte, short>(ref wb);
-            Accumulators acc = Unsafe.As<Tile4x16, Accumulators>(ref tile);
+            Accumulators acc = default;
             // One induction variable: the row offset k also bounds the loop (groups of 4 bytes).
             for (nint k = 0, end = (nint)groups * 4; k < end; k += 8)
             {
@@ -86,11 +93,11 @@ internal sealed partial class GemmInt8Tile4x16
 
         /// <summary>One row × 16 columns, 8 input channels a step: even and odd channels into two sets of four accumulators, eight chains in flight.</summary>
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        public static void Tile1(ref byte wb, int groups, ref sbyte x0, ref Tile4x16 tile)
+        public static void Accumulate1(ref byte wb, int groups, ref sbyte x0, ref Tile4x16 tile)
         {
             ref short w = ref Unsafe.As<byte, short>(ref wb);
             ref Vector128<int> t = ref Unsafe.As<Tile4x16, Vector128<int>>(ref tile);
-            Vector128<int> p0 = t, p1 = Unsafe.Add(ref t, 1), p2 = Unsafe.Add(ref t, 2), p3 = Unsafe.Add(ref t, 3);
+            Vector128<int> p0 = default, p1 = default, p2 = default, p3 = default;
             Vector128<int> q0 = default, q1 = default, q2 = default, q3 = default;
             for (nint k = 0, end = (nint)groups * 4; k < end; k += 8)
             {
@@ -139,10 +146,5 @@ internal sealed partial class GemmInt8Tile4x16
             c0 = AdvSimd.MultiplyBySelectedScalarWideningLowerAndAdd(c0, lo, a, lane);
             c2 = AdvSimd.MultiplyBySelectedScalarWideningLowerAndAdd(c2, hi, a, lane);
         }
-
-        /// <summary><see cref="ArmDpTile.Store"/>: the same tile layout.</summary>
-        public static void Store(GemmInt8Tile4x16 gemm, ref Tile4x16 tile, int rows, int col, int c0, int c1, int c2, int c3,
-            ref sbyte output, int outStride, int width)
-            => ArmDpTile.Store(gemm, ref tile, rows, col, c0, c1, c2, c3, ref output, outStride, width);
     }
 }

@@ -11,7 +11,7 @@ internal sealed partial class GemmInt8Tile4x16
     /// <summary>x86 AVX-VNNI: tile rows r in <c>Rr0</c> (columns 0–7) and <c>Rr1</c> (8–15).</summary>
     private readonly struct AvxVnniTile : ITileKernel
     {
-        public static bool OffsetsWeights => true;
+        public static bool FlipsActivations => true;
 
         public static int StepBytes => 4;
 
@@ -19,42 +19,38 @@ internal sealed partial class GemmInt8Tile4x16
 
         public static int PackedIndex(int k, int column) => ColumnQuadIndex(k, column);
 
-        /// <summary>The 4×16 micro-kernel: adds Σ over <paramref name="groups"/> groups of 4 input channels of (f + 128)·x, rows 0–3 × columns 0–15.</summary>
-        /// <remarks>Not inlined, with the accumulators in locals: as a call, the four row addresses arrive in
-        /// registers and the loop addresses them as base + k (inlined, the JIT recomputed each row's address
-        /// with an imul every step), and the accumulators go through memory once, at the ends.</remarks>
+        /// <summary>
+        /// The 4×16 micro-kernel: Σ over <paramref name="groups"/> groups of 4 input channels of (x + 128)·f, rows
+        /// 0–3 × columns 0–15, then the epilogue (<see cref="Store"/>) on the accumulators still in registers.
+        /// </summary>
+        /// <remarks>Not inlined: as a call, the four row addresses arrive in registers and the loop addresses
+        /// them as base + k (inlined, the JIT recomputed each row's address with an imul every step).</remarks>
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile)
+        public static void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
+            GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width)
         {
-            Vector256<int> a00 = tile.R00, a01 = tile.R01, a10 = tile.R10, a11 = tile.R11, a20 = tile.R20, a21 = tile.R21, a30 = tile.R30, a31 = tile.R31;
+            Vector256<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
             nint k = 0;
             for (int g = 0; g < groups; g++)
             {
-                var w0 = Vector256.LoadUnsafe(ref w);
-                var w1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32));
+                var w0 = Vector256.LoadUnsafe(ref w).AsSByte();
+                var w1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32)).AsSByte();
                 var b = Broadcast(ref Unsafe.Add(ref x0, k));
-                a00 = AvxVnni.MultiplyWideningAndAdd(a00, w0, b);
-                a01 = AvxVnni.MultiplyWideningAndAdd(a01, w1, b);
+                a00 = AvxVnni.MultiplyWideningAndAdd(a00, b, w0);
+                a01 = AvxVnni.MultiplyWideningAndAdd(a01, b, w1);
                 b = Broadcast(ref Unsafe.Add(ref x1, k));
-                a10 = AvxVnni.MultiplyWideningAndAdd(a10, w0, b);
-                a11 = AvxVnni.MultiplyWideningAndAdd(a11, w1, b);
+                a10 = AvxVnni.MultiplyWideningAndAdd(a10, b, w0);
+                a11 = AvxVnni.MultiplyWideningAndAdd(a11, b, w1);
                 b = Broadcast(ref Unsafe.Add(ref x2, k));
-                a20 = AvxVnni.MultiplyWideningAndAdd(a20, w0, b);
-                a21 = AvxVnni.MultiplyWideningAndAdd(a21, w1, b);
+                a20 = AvxVnni.MultiplyWideningAndAdd(a20, b, w0);
+                a21 = AvxVnni.MultiplyWideningAndAdd(a21, b, w1);
                 b = Broadcast(ref Unsafe.Add(ref x3, k));
-                a30 = AvxVnni.MultiplyWideningAndAdd(a30, w0, b);
-                a31 = AvxVnni.MultiplyWideningAndAdd(a31, w1, b);
+                a30 = AvxVnni.MultiplyWideningAndAdd(a30, b, w0);
+                a31 = AvxVnni.MultiplyWideningAndAdd(a31, b, w1);
                 w = ref Unsafe.Add(ref w, 4 * BlockCols);
                 k += 4;
             }
-            tile.R00 = a00;
-            tile.R01 = a01;
-            tile.R10 = a10;
-            tile.R11 = a11;
-            tile.R20 = a20;
-            tile.R21 = a21;
-            tile.R30 = a30;
-            tile.R31 = a31;
+            Store(gemm, rows, col, ref output, outStride, width, a00, a01, a10, a11, a20, a21, a30, a31);
         }
 
         /// <summary>
@@ -62,7 +58,7 @@ internal sealed partial class GemmInt8Tile4x16
         /// <c>vpdpbusd</c> chains are in flight instead of one.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Tile1(ref byte w, int groups, ref sbyte x0, ref Tile4x16 tile)
+        public static void Tile1(ref byte w, int groups, ref sbyte x0, GemmInt8Tile4x16 gemm, int col, ref sbyte output, int width)
         {
             Vector256<int> p0 = default, p1 = default, q0 = default, q1 = default, r0 = default, r1 = default, s0 = default, s1 = default;
             nint k = 0;
@@ -70,92 +66,129 @@ internal sealed partial class GemmInt8Tile4x16
             for (; g <= groups - 4; g += 4)
             {
                 var b = Broadcast(ref Unsafe.Add(ref x0, k));
-                p0 = AvxVnni.MultiplyWideningAndAdd(p0, Vector256.LoadUnsafe(ref w), b);
-                p1 = AvxVnni.MultiplyWideningAndAdd(p1, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32)), b);
+                p0 = AvxVnni.MultiplyWideningAndAdd(p0, b, Vector256.LoadUnsafe(ref w).AsSByte());
+                p1 = AvxVnni.MultiplyWideningAndAdd(p1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32)).AsSByte());
                 b = Broadcast(ref Unsafe.Add(ref x0, k + 4));
-                q0 = AvxVnni.MultiplyWideningAndAdd(q0, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 64)), b);
-                q1 = AvxVnni.MultiplyWideningAndAdd(q1, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 96)), b);
+                q0 = AvxVnni.MultiplyWideningAndAdd(q0, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 64)).AsSByte());
+                q1 = AvxVnni.MultiplyWideningAndAdd(q1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 96)).AsSByte());
                 b = Broadcast(ref Unsafe.Add(ref x0, k + 8));
-                r0 = AvxVnni.MultiplyWideningAndAdd(r0, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 128)), b);
-                r1 = AvxVnni.MultiplyWideningAndAdd(r1, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 160)), b);
+                r0 = AvxVnni.MultiplyWideningAndAdd(r0, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 128)).AsSByte());
+                r1 = AvxVnni.MultiplyWideningAndAdd(r1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 160)).AsSByte());
                 b = Broadcast(ref Unsafe.Add(ref x0, k + 12));
-                s0 = AvxVnni.MultiplyWideningAndAdd(s0, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 192)), b);
-                s1 = AvxVnni.MultiplyWideningAndAdd(s1, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 224)), b);
+                s0 = AvxVnni.MultiplyWideningAndAdd(s0, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 192)).AsSByte());
+                s1 = AvxVnni.MultiplyWideningAndAdd(s1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 224)).AsSByte());
                 w = ref Unsafe.Add(ref w, 16 * BlockCols);
                 k += 16;
             }
             for (; g < groups; g++)
             {
                 var b = Broadcast(ref Unsafe.Add(ref x0, k));
-                p0 = AvxVnni.MultiplyWideningAndAdd(p0, Vector256.LoadUnsafe(ref w), b);
-                p1 = AvxVnni.MultiplyWideningAndAdd(p1, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32)), b);
+                p0 = AvxVnni.MultiplyWideningAndAdd(p0, b, Vector256.LoadUnsafe(ref w).AsSByte());
+                p1 = AvxVnni.MultiplyWideningAndAdd(p1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32)).AsSByte());
                 w = ref Unsafe.Add(ref w, 4 * BlockCols);
                 k += 4;
             }
-            tile.R00 += p0 + q0 + (r0 + s0);
-            tile.R01 += p1 + q1 + (r1 + s1);
+            Store(gemm, 1, col, ref output, 0, width, p0 + q0 + (r0 + s0), p1 + q1 + (r1 + s1), default, default, default, default, default, default);
         }
 
+        /// <summary>
+        /// The epilogue: <see cref="RequantizeInt8X86"/> with the bias and the 128·Σk f of the flip folded into its
+        /// operands, 16 lanes a row and <c>vpmovsdb</c> with AVX-512, else 8 lanes, packs and one <c>vpermd</c> for two rows.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(GemmInt8Tile4x16 gemm, ref Tile4x16 t, int rows, int col, int c0, int c1, int c2, int c3,
-            ref sbyte output, int outStride, int width)
+        private static void Store(GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width,
+            Vector256<int> a00, Vector256<int> a01, Vector256<int> a10, Vector256<int> a11,
+            Vector256<int> a20, Vector256<int> a21, Vector256<int> a30, Vector256<int> a31)
         {
-            ref int biasRef = ref MemoryMarshal.GetArrayDataReference(gemm._bias);
-            var bias0 = Vector256.LoadUnsafe(ref biasRef, (nuint)col);
-            var bias1 = Vector256.LoadUnsafe(ref biasRef, (nuint)col + 8);
-            gemm.Store2(t.R00 + bias0 + Vector256.Create(c0), t.R01 + bias1 + Vector256.Create(c0),
-                t.R10 + bias0 + Vector256.Create(c1), t.R11 + bias1 + Vector256.Create(c1),
-                col, ref output, ref Unsafe.Add(ref output, outStride), width, rows >= 2);
+            var requant = gemm._requantX86!;
+            ref int operands = ref Unsafe.Add(ref requant.Operands, RequantizeInt8X86.OperandsAt(col, BlockCols));
+            if (Avx512F.IsSupported)
+            {
+                // The form chosen once per tile, as a type: each row's code is then straight-line.
+                if (requant.IsCompact)
+                    StoreRows<CompactForm>(requant, rows, ref operands, ref output, outStride, width, a00, a01, a10, a11, a20, a21, a30, a31);
+                else
+                    StoreRows<GeneralForm>(requant, rows, ref operands, ref output, outStride, width, a00, a01, a10, a11, a20, a21, a30, a31);
+                return;
+            }
+            gemm.Store2(a00, a01, a10, a11, ref operands, ref output, ref Unsafe.Add(ref output, outStride), width, rows >= 2);
             if (rows >= 3)
-                gemm.Store2(t.R20 + bias0 + Vector256.Create(c2), t.R21 + bias1 + Vector256.Create(c2),
-                    t.R30 + bias0 + Vector256.Create(c3), t.R31 + bias1 + Vector256.Create(c3),
-                    col, ref Unsafe.Add(ref output, 2 * outStride), ref Unsafe.Add(ref output, 3 * outStride), width, rows >= 4);
+                gemm.Store2(a20, a21, a30, a31, ref operands,
+                    ref Unsafe.Add(ref output, 2 * outStride), ref Unsafe.Add(ref output, 3 * outStride), width, rows >= 4);
         }
     }
 
-    /// <summary>Four activation bytes at <paramref name="x"/> in every int32 lane.</summary>
+    /// <summary>Requantizes 1–4 rows of 16 columns (AVX-512), each as one 512-bit vector, in <typeparamref name="TForm"/>, and stores their first <paramref name="width"/> bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<sbyte> Broadcast(ref sbyte x) =>
-        Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref x))).AsSByte();
-
-    /// <summary>
-    /// Requantizes two rows of 16 columns (row 0 in <paramref name="lo0"/>/<paramref name="hi0"/>, row 1 in
-    /// the others), and stores the first <paramref name="width"/> bytes of row 0, and of row 1 if <paramref name="second"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Store2(Vector256<int> lo0, Vector256<int> hi0, Vector256<int> lo1, Vector256<int> hi1, int col,
-        ref sbyte out0, ref sbyte out1, int width, bool second)
+    private static void StoreRows<TForm>(RequantizeInt8X86 requant, int rows, ref int operands, ref sbyte output, int outStride, int width,
+        Vector256<int> a00, Vector256<int> a01, Vector256<int> a10, Vector256<int> a11,
+        Vector256<int> a20, Vector256<int> a21, Vector256<int> a30, Vector256<int> a31) where TForm : struct, IForm512
     {
-        if (Avx512F.IsSupported)
-        {
-            // 16 lanes a row, and vpmovsdb narrows them in order with saturation: no packs, no permute.
-            Store1Avx512(Vector512.Create(lo0, hi0), col, ref out0, width);
-            if (second)
-                Store1Avx512(Vector512.Create(lo1, hi1), col, ref out1, width);
-            return;
-        }
-        Store2Avx2(lo0, hi0, lo1, hi1, col, ref out0, ref out1, width, second);
+        Store1<TForm>(requant, Join(a00, a01), ref operands, ref output, width);
+        if (rows >= 2)
+            Store1<TForm>(requant, Join(a10, a11), ref operands, ref Unsafe.Add(ref output, outStride), width);
+        if (rows >= 3)
+            Store1<TForm>(requant, Join(a20, a21), ref operands, ref Unsafe.Add(ref output, 2 * outStride), width);
+        if (rows >= 4)
+            Store1<TForm>(requant, Join(a30, a31), ref operands, ref Unsafe.Add(ref output, 3 * outStride), width);
     }
 
+    /// <summary>Columns 0–7 and 8–15 as one vector: one <c>vinserti32x8</c> (<see cref="Vector512.Create(Vector256{int}, Vector256{int})"/> spends three).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Store1Avx512(Vector512<int> acc, int col, ref sbyte at, int width)
+    private static Vector512<int> Join(Vector256<int> lower, Vector256<int> upper) => lower.ToVector512Unsafe().WithUpper(upper);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store1<TForm>(RequantizeInt8X86 requant, Vector512<int> acc, ref int operands, ref sbyte at, int width) where TForm : struct, IForm512
     {
-        var bytes = _requant.Clamp(Avx512F.ConvertToVector128SByteWithSaturation(_requant.Apply16(acc, col)));
+        var bytes = requant.Pack16(TForm.Apply(requant, acc, ref operands));
         if (width == BlockCols)
             bytes.StoreUnsafe(ref at);
         else
             StorePart(bytes, ref at, width);
     }
 
+    /// <summary>One form of <see cref="RequantizeInt8X86"/> on 16 lanes, as a type the epilogue is specialized on.</summary>
+    private interface IForm512
+    {
+        static abstract Vector512<int> Apply(RequantizeInt8X86 requant, Vector512<int> acc, ref int operands);
+    }
+
+    private readonly struct CompactForm : IForm512
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Apply(RequantizeInt8X86 requant, Vector512<int> acc, ref int operands) => RequantizeInt8X86.ApplyCompact(acc, ref operands);
+    }
+
+    private readonly struct GeneralForm : IForm512
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Apply(RequantizeInt8X86 requant, Vector512<int> acc, ref int operands) => requant.ApplyGeneral(acc, ref operands);
+    }
+
+    /// <summary>
+    /// Requantizes two rows of 16 columns (row 0 in <paramref name="lo0"/>/<paramref name="hi0"/>, row 1 in
+    /// the others) with 256-bit vectors, and stores the first <paramref name="width"/> bytes of row 0, and of row 1 if <paramref name="second"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Store2Avx2(Vector256<int> lo0, Vector256<int> hi0, Vector256<int> lo1, Vector256<int> hi1, int col,
+    private void Store2(Vector256<int> lo0, Vector256<int> hi0, Vector256<int> lo1, Vector256<int> hi1, ref int operands,
         ref sbyte out0, ref sbyte out1, int width, bool second)
     {
-        var w0 = Avx2.PackSignedSaturate(_requant.Apply8(lo0, col), _requant.Apply8(hi0, col + 8));
-        var w1 = Avx2.PackSignedSaturate(_requant.Apply8(lo1, col), _requant.Apply8(hi1, col + 8));
+        var requant = _requantX86!;
+        ref int upper = ref Unsafe.Add(ref operands, 8);
+        if (requant.IsCompact)
+        {
+            (lo0, hi0) = (RequantizeInt8X86.ApplyCompact(lo0, ref operands, BlockCols), RequantizeInt8X86.ApplyCompact(hi0, ref upper, BlockCols));
+            (lo1, hi1) = (RequantizeInt8X86.ApplyCompact(lo1, ref operands, BlockCols), RequantizeInt8X86.ApplyCompact(hi1, ref upper, BlockCols));
+        }
+        else
+        {
+            (lo0, hi0) = (requant.ApplyGeneral(lo0, ref operands, BlockCols), requant.ApplyGeneral(hi0, ref upper, BlockCols));
+            (lo1, hi1) = (requant.ApplyGeneral(lo1, ref operands, BlockCols), requant.ApplyGeneral(hi1, ref upper, BlockCols));
+        }
+        var w0 = Avx2.PackSignedSaturate(lo0, hi0);
+        var w1 = Avx2.PackSignedSaturate(lo1, hi1);
         // Dwords after the two packs: row 0's columns 0-3, 8-11, row 1's 0-3, 8-11, then the same for 4-7, 12-15.
-        var bytes = Avx2.PermuteVar8x32(Avx2.PackSignedSaturate(w0, w1).AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();
-        bytes = _requant.Clamp(bytes);
+        var bytes = requant.Clamp(Avx2.PermuteVar8x32(Avx2.PackSignedSaturate(w0, w1).AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte());
         if (width == BlockCols)
         {
             bytes.GetLower().StoreUnsafe(ref out0);
@@ -168,24 +201,8 @@ internal sealed partial class GemmInt8Tile4x16
             StorePart(bytes.GetUpper(), ref out1, width);
     }
 
-    /// <summary>Σk x[k] over one row of <paramref name="depth"/> int8 values (<c>vpsadbw</c> on x + 128, then the 128s taken back out).</summary>
-    private static int RowSum(ref sbyte x, int depth)
-    {
-        ref byte b = ref Unsafe.As<sbyte, byte>(ref x);
-        var flip256 = Vector256.Create((byte)0x80);
-        var acc256 = Vector256<ulong>.Zero;
-        int k = 0;
-        for (; k <= depth - 32; k += 32)
-            acc256 += Avx2.SumAbsoluteDifferences(Vector256.LoadUnsafe(ref b, (nuint)k) ^ flip256, Vector256<byte>.Zero).AsUInt64();
-        long sum = (long)Vector256.Sum(acc256);
-        for (; k <= depth - 8; k += 8)
-        {
-            var v = Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, k)) ^ 0x8080808080808080UL).AsByte();
-            sum += (long)Sse2.SumAbsoluteDifferences(v, Vector128<byte>.Zero).AsUInt64().ToScalar();
-        }
-        sum -= 128L * k;
-        for (; k < depth; k++)
-            sum += Unsafe.Add(ref x, k);
-        return (int)sum;
-    }
+    /// <summary>Four (flipped, unsigned) activation bytes at <paramref name="x"/> in every int32 lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Broadcast(ref sbyte x) =>
+        Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref x))).AsByte();
 }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using EdgeConv.Quantization;
 
 namespace EdgeConv.Kernels.Optimized;
 
@@ -29,15 +30,14 @@ internal enum GemmInt8Tile4x16Isa
 /// other. For the dot-product instructions a group is 64 bytes, column j's four weights at <c>4j</c>: one
 /// 16-byte vector is then 4 columns × 4 input channels, which is what both consume. For SMLAL a group is
 /// 64 int16, k-major (input channel k's 16 columns contiguous): a by-element multiply takes one channel of
-/// many columns. Depth is padded to a multiple of 4 and columns to a multiple of 16 with zeros, so whatever
-/// activation byte a padded lane meets adds nothing.</para>
+/// many columns. Depth is padded to a multiple of 4 and columns to a multiple of 16 with zeros.</para>
 /// <para><b>x86, <c>vpdpbusd</c></b> multiplies unsigned bytes by signed bytes and adds each group of four
-/// products to an int32 lane. The weights are the unsigned operand, stored as <c>f + 128</c> (every int8
-/// fits: 0..255; the padding stays 0); the activations stay signed and are broadcast, four consecutive
-/// input channels of one row to every lane (<c>vpbroadcastd</c>), so one instruction advances 8 columns by
-/// 4 input channels and no activation is rewritten per column block. The lanes then hold
-/// <c>Σk (f + 128)·x = Σk f·x + 128·Σk x</c>: the second term depends only on the row, so it is taken out
-/// once per row (<c>−128·Σk x</c>, from a <c>vpsadbw</c> row sum).</para>
+/// products to an int32 lane. The activations are the unsigned operand, as <c>x + 128</c> (x XOR 0x80,
+/// written once per panel, see below), broadcast four consecutive input channels of one row to every lane
+/// (<c>vpbroadcastd</c>), so one instruction advances 8 columns by 4 input channels; the weights stay signed.
+/// The lanes then hold <c>Σk (x + 128)·f = Σk x·f + 128·Σk f</c>: the second term depends only on the column,
+/// so it comes off the bias at load, and the epilogue has nothing per row to add (XNNPACK flips the
+/// activations in its inner loop instead; here the loop is the same as with signed activations).</para>
 /// <para><b>ARM64, <c>SDOT</c> by element</b> adds four int8·int8 products to each int32 lane, taking the
 /// activations' four bytes from one 32-bit lane of a second vector: a 16-byte load of a row covers four
 /// groups, and each weight vector (4 columns × 4 channels) meets all four rows. 16 accumulators, 4
@@ -52,18 +52,20 @@ internal enum GemmInt8Tile4x16Isa
 /// the int32 lane arithmetic wraps, like every correction, so the sum equals the reference's int32
 /// accumulator modulo 2^32, which is all the reference keeps.</para>
 /// <para><b>Reads stay inside the rows.</b> Each micro-kernel reads its rows a step at a time (4 bytes on x86,
-/// 16 with SDOT, 8 with SMLAL). Full steps are read from the activation rows directly; the bytes after the last full step are
-/// copied once per panel into a zero-padded step per row, which the same micro-kernel then takes as one more
-/// step (its weights are zero past the depth, and the packed weights carry one step of zero padding at the
-/// end). So the kernel never reads past a row's end, nor past the span.</para>
+/// 16 with SDOT, 8 with SMLAL). Where the depth is a whole number of steps and nothing is flipped (ARM), the
+/// rows are read in place. Otherwise each panel's rows are copied once to the stack, flipped on x86 and
+/// padded with zero bytes to whole steps: a padded step may meet the next block's weights (or the one step of
+/// zeros packed at the end), and zero activations add nothing to them. So the kernel never reads past a row's
+/// end, nor past the span. The panels' stack use is why the depth is limited (<see cref="MaxDepth"/>).</para>
 /// <para><b>Cache blocking.</b> Rows are taken in panels (≤ 64 rows, about 16 KB of activations); within a
 /// panel the loop runs over column blocks outside and 4-row tiles inside, so a column block's weights
 /// (16·depth bytes, 32·depth as int16) stay in L1 across the panel and the panel's activations in L1/L2 across blocks.
 /// A lone row (a batch-1 fully connected layer) runs a 1-row kernel with several accumulator chains.</para>
-/// <para><b>Epilogue.</b> Bias and row correction added, then requantized per row with
-/// <see cref="RequantizeInt8Vector128"/>: 16 lanes and <c>vpmovsdb</c> with AVX-512, else 8 lanes,
-/// packs and one <c>vpermd</c> for two rows; four <see cref="RequantizeInt8Vector128.Requantize16"/>
-/// quarters on ARM.</para>
+/// <para><b>Epilogue.</b> On x86 it runs in the micro-kernel call, on the accumulators still in registers:
+/// <see cref="RequantizeInt8X86"/> with the bias folded into its operands (the compact form's 64-bit
+/// constants when the accumulators' bounds allow, which they do in every model we measure), 16 lanes and
+/// <c>vpmovsdb</c> with AVX-512, else 8 lanes, packs and one <c>vpermd</c> for two rows. On ARM the bias is
+/// added and four <see cref="RequantizeInt8Vector128.Requantize16"/> quarters requantize each row.</para>
 /// </remarks>
 internal sealed partial class GemmInt8Tile4x16
 {
@@ -73,13 +75,16 @@ internal sealed partial class GemmInt8Tile4x16
     /// <summary>Output columns per packed block.</summary>
     public const int BlockCols = 16;
 
+    /// <summary>The largest depth (K) this GEMM takes: a panel of 4 rows, padded, must fit the stack (64 KB).</summary>
+    public const int MaxDepth = 16 * 1024;
+
     private const int MaxPanelRows = 64;
-    private const int MaxStepBytes = 16;
     private const int PanelBytes = 16 * 1024;
 
-    private readonly byte[] _packed;     // [block][group] in the ISA's order (ITileKernel.PackedIndex); + 128 on x86; padding 0
-    private readonly int[] _bias;        // bias + inputOffset·Σk f, padded to the blocks
-    private readonly RequantizeInt8Vector128 _requant;
+    private readonly byte[] _packed;     // [block][group] in the ISA's order (ITileKernel.PackedIndex); padding 0
+    private readonly int[] _bias;        // ARM: bias + inputOffset·Σk f, padded to the blocks (x86 folds it into _requantX86)
+    private readonly RequantizeInt8Vector128? _requant;   // ARM epilogue
+    private readonly RequantizeInt8X86? _requantX86;      // x86 epilogue: 16-column groups, bias folded in
     private readonly int _depth, _cols, _groups, _blocks;
 
     /// <summary>The instruction this instance runs.</summary>
@@ -100,17 +105,18 @@ internal sealed partial class GemmInt8Tile4x16
         IsSupported(GemmInt8Tile4x16Isa.ArmNeon) ? GemmInt8Tile4x16Isa.ArmNeon : null;
 
     /// <summary>
-    /// Packs <paramref name="weights"/> ([<paramref name="cols"/>][<paramref name="depth"/>] int8, row major) for
-    /// <paramref name="isa"/> and folds <paramref name="inputOffset"/> into <paramref name="bias"/> (may be empty: no bias).
+    /// Packs <paramref name="weights"/> ([<paramref name="cols"/>][<paramref name="depth"/>] int8, row major, depth at
+    /// most <see cref="MaxDepth"/>) for <paramref name="isa"/>, folds the input offset of <paramref name="q"/> into
+    /// <paramref name="bias"/> (may be empty: no bias) and prepares <paramref name="q"/>'s requantization of the
+    /// <paramref name="cols"/> outputs (<see cref="RequantizeInt8Vector128.IsApplicable"/> must hold).
     /// </summary>
-    public GemmInt8Tile4x16(ReadOnlySpan<sbyte> weights, int cols, int depth, ReadOnlySpan<int> bias, int inputOffset,
-        RequantizeInt8Vector128 requant, GemmInt8Tile4x16Isa isa)
+    public GemmInt8Tile4x16(ReadOnlySpan<sbyte> weights, int cols, int depth, ReadOnlySpan<int> bias, RequantParams q, GemmInt8Tile4x16Isa isa)
     {
         if (!IsSupported(isa))
             throw new PlatformNotSupportedException($"{nameof(GemmInt8Tile4x16)}: this CPU does not run {isa}.");
-        ArgumentNullException.ThrowIfNull(requant);
-        if (cols <= 0 || depth <= 0 || weights.Length != (long)cols * depth)
-            throw new ArgumentException($"Weights have {weights.Length} values; {cols} x {depth} expected.", nameof(weights));
+        ArgumentNullException.ThrowIfNull(q);
+        if (cols <= 0 || depth <= 0 || depth > MaxDepth || weights.Length != (long)cols * depth)
+            throw new ArgumentException($"Weights have {weights.Length} values; {cols} x {depth} expected, depth at most {MaxDepth}.", nameof(weights));
         if (!bias.IsEmpty && bias.Length != cols)
             throw new ArgumentException($"Bias has {bias.Length} values, expected {cols}.", nameof(bias));
         Isa = isa;
@@ -118,21 +124,38 @@ internal sealed partial class GemmInt8Tile4x16
         _cols = cols;
         _groups = (depth + 3) / 4;
         _blocks = (cols + BlockCols - 1) / BlockCols;
-        _requant = requant;
-        _bias = new int[_blocks * BlockCols];
         _packed = isa switch
         {
             GemmInt8Tile4x16Isa.AvxVnni => Pack<AvxVnniTile>(weights),
             GemmInt8Tile4x16Isa.ArmDp => Pack<ArmDpTile>(weights),
             _ => Pack<ArmNeonTile>(weights),
         };
-        for (int c = 0; c < cols; c++)
+        // x86 multiplies x + 128 (the flipped activations), so 128·Σk f comes off the bias as well.
+        int activationShift = isa == GemmInt8Tile4x16Isa.AvxVnni ? 128 : 0;
+        int maxAbsInput = Math.Max(Math.Abs(sbyte.MinValue + q.InputOffset), Math.Abs(sbyte.MaxValue + q.InputOffset));
+        _bias = new int[_blocks * BlockCols];
+        var channelAt = new int[_blocks * BlockCols];
+        var bounds = new long[cols];
+        for (int c = 0; c < _bias.Length; c++)
         {
+            channelAt[c] = c < cols ? c : -1;
+            if (c >= cols)
+                continue;
             int sum = 0;
+            long absSum = 0;
             foreach (sbyte f in weights.Slice(c * depth, depth))
+            {
                 sum += f;
-            _bias[c] = unchecked((bias.IsEmpty ? 0 : bias[c]) + inputOffset * sum);
+                absSum += Math.Abs(f);
+            }
+            int b = bias.IsEmpty ? 0 : bias[c];
+            _bias[c] = unchecked(b + (q.InputOffset - activationShift) * sum);
+            bounds[c] = Math.Abs((long)b) + absSum * maxAbsInput;   // |bias + Σk (x + inputOffset)·f|
         }
+        if (isa == GemmInt8Tile4x16Isa.AvxVnni)
+            _requantX86 = new RequantizeInt8X86(q, channelAt, bounds, 16, _bias);
+        else
+            _requant = new RequantizeInt8Vector128(q, cols);
     }
 
     /// <summary>
@@ -147,7 +170,6 @@ internal sealed partial class GemmInt8Tile4x16
         if (bytes > int.MaxValue)
             throw new ArgumentException($"{_cols} x {_depth} weights are too large to pack.", nameof(weights));
         var packed = new byte[bytes];
-        int offset = T.OffsetsWeights ? 128 : 0;
         for (int c = 0; c < _cols; c++)
         {
             var row = weights.Slice(c * _depth, _depth);
@@ -155,7 +177,7 @@ internal sealed partial class GemmInt8Tile4x16
             for (int k = 0; k < _depth; k++)
             {
                 long at = (block + T.PackedIndex(k, c % BlockCols)) * T.WeightBytes;
-                int value = row[k] + offset;
+                int value = row[k];
                 packed[at] = unchecked((byte)value);
                 if (T.WeightBytes == 2)
                     packed[at + 1] = unchecked((byte)(value >> 8));
@@ -191,59 +213,64 @@ internal sealed partial class GemmInt8Tile4x16
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run<T>(ref sbyte x, int xStride, int rows, ref sbyte output, int outStride) where T : ITileKernel
     {
-        Span<int> correction = stackalloc int[MaxPanelRows];
-        Span<sbyte> tails = stackalloc sbyte[MaxPanelRows * MaxStepBytes];
-        int panelRows = Math.Clamp(PanelBytes / Math.Max(xStride, 1) / TileRows * TileRows, TileRows, MaxPanelRows);
-        int step = T.StepBytes, fullBytes = _depth / step * step, rest = _depth - fullBytes;
-        int fullGroups = fullBytes / 4, stepGroups = step / 4, groupBytes = 4 * BlockCols * T.WeightBytes;
-        ref sbyte tail = ref MemoryMarshal.GetReference(tails);
+        int step = T.StepBytes, padded = (_depth + step - 1) / step * step, groups = padded / 4;
+        int groupBytes = 4 * BlockCols * T.WeightBytes;
+        // Rows are read in place when nothing needs changing; otherwise a panel at a time is copied to the
+        // stack, each row padded with zeros to whole steps and, on x86, flipped to x + 128.
+        bool copy = T.FlipsActivations || padded != _depth;
+        int panelRows = Math.Clamp(PanelBytes / padded / TileRows * TileRows, TileRows, MaxPanelRows);
+        Span<sbyte> scratch = copy ? stackalloc sbyte[panelRows * padded] : default;
+        int stride = copy ? padded : xStride;
         for (int p = 0; p < rows; p += panelRows)
         {
             int count = Math.Min(panelRows, rows - p);
-            ref sbyte panel = ref Unsafe.Add(ref x, (nint)p * xStride);
-            if (rest != 0)
-                tails[..(count * step)].Clear();
-            for (int r = 0; r < count; r++)
-            {
-                ref sbyte row = ref Unsafe.Add(ref panel, (nint)r * xStride);
-                correction[r] = T.OffsetsWeights ? unchecked(-128 * RowSum(ref row, _depth)) : 0;
-                for (int k = 0; k < rest; k++)
-                    Unsafe.Add(ref tail, r * step + k) = Unsafe.Add(ref row, fullBytes + k);
-            }
+            ref sbyte source = ref Unsafe.Add(ref x, (nint)p * xStride);
+            if (copy)
+                for (int r = 0; r < count; r++)
+                    CopyRow<T>(ref Unsafe.Add(ref source, (nint)r * xStride), ref scratch[r * padded], _depth, padded);
+            scoped ref sbyte panel = ref copy ? ref MemoryMarshal.GetReference(scratch) : ref source;
             for (int block = 0; block < _blocks; block++)
             {
                 int col = block * BlockCols, width = Math.Min(BlockCols, _cols - col);
                 ref byte w = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed), (nint)block * _groups * groupBytes);
-                ref byte wTail = ref Unsafe.Add(ref w, (nint)fullGroups * groupBytes);
                 for (int r = 0; r < count; r += TileRows)
                 {
                     int last = Math.Min(TileRows, count - r) - 1;
                     ref sbyte o = ref Unsafe.Add(ref output, (nint)(p + r) * outStride + col);
-                    Tile4x16 t = default;
                     if (last == 0)
                     {
                         // A lone row (a batch-1 fully connected layer, a panel's last row): its own kernel
                         // rather than four copies of it.
-                        T.Tile1(ref w, fullGroups, ref Unsafe.Add(ref panel, (nint)r * xStride), ref t);
-                        if (rest != 0)
-                            T.Tile1(ref wTail, stepGroups, ref Unsafe.Add(ref tail, r * step), ref t);
-                        T.Store(this, ref t, 1, col, correction[r], 0, 0, 0, ref o, outStride, width);
+                        T.Tile1(ref w, groups, ref Unsafe.Add(ref panel, (nint)r * stride), this, col, ref o, width);
                         continue;
                     }
                     int r1 = r + Math.Min(1, last), r2 = r + Math.Min(2, last), r3 = r + last;
-                    T.Tile(ref w, fullGroups,
-                        ref Unsafe.Add(ref panel, (nint)r * xStride), ref Unsafe.Add(ref panel, (nint)r1 * xStride),
-                        ref Unsafe.Add(ref panel, (nint)r2 * xStride), ref Unsafe.Add(ref panel, (nint)r3 * xStride), ref t);
-                    if (rest != 0)
-                        T.Tile(ref wTail, stepGroups, ref Unsafe.Add(ref tail, r * step), ref Unsafe.Add(ref tail, r1 * step),
-                            ref Unsafe.Add(ref tail, r2 * step), ref Unsafe.Add(ref tail, r3 * step), ref t);
-                    T.Store(this, ref t, last + 1, col, correction[r], correction[r1], correction[r2], correction[r3], ref o, outStride, width);
+                    T.Tile(ref w, groups,
+                        ref Unsafe.Add(ref panel, (nint)r * stride), ref Unsafe.Add(ref panel, (nint)r1 * stride),
+                        ref Unsafe.Add(ref panel, (nint)r2 * stride), ref Unsafe.Add(ref panel, (nint)r3 * stride),
+                        this, last + 1, col, ref o, outStride, width);
                 }
             }
         }
     }
 
-    /// <summary>The 4×16 accumulators of one tile, 256 bytes, as each ISA lays them out (see <see cref="ITileKernel"/>).</summary>
+    /// <summary>One row of <paramref name="depth"/> activations to <paramref name="to"/>, zero-padded to <paramref name="padded"/> bytes, and on x86 flipped to x + 128 (the padding stays 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow<T>(ref sbyte from, ref sbyte to, int depth, int padded) where T : ITileKernel
+    {
+        ref byte src = ref Unsafe.As<sbyte, byte>(ref from);
+        ref byte dst = ref Unsafe.As<sbyte, byte>(ref to);
+        byte flip = T.FlipsActivations ? (byte)0x80 : (byte)0;
+        int k = 0;
+        for (; k <= depth - 16; k += 16)
+            (Vector128.LoadUnsafe(ref src, (nuint)k) ^ Vector128.Create(flip)).StoreUnsafe(ref dst, (nuint)k);
+        for (; k < depth; k++)
+            Unsafe.Add(ref dst, k) = (byte)(Unsafe.Add(ref src, k) ^ flip);
+        for (; k < padded; k++)
+            Unsafe.Add(ref dst, k) = 0;
+    }
+
+    /// <summary>The 4×16 accumulators of one tile, 256 bytes, as the ARM kernels lay them out (see <see cref="ArmDpTile"/>).</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Tile4x16
     {
@@ -252,14 +279,14 @@ internal sealed partial class GemmInt8Tile4x16
 
     /// <summary>
     /// One ISA's micro-kernel, as static members so that <see cref="Run{T}"/> is compiled once per ISA with
-    /// the dispatch resolved: the 4-row and the 1-row tiles, which add <c>groups</c> groups of 4 input
-    /// channels (a multiple of <see cref="StepBytes"/>/4) to the accumulators already in the tile, and the
-    /// epilogue that adds bias and row corrections, requantizes and stores 1–4 rows.
+    /// the dispatch resolved: the 4-row and the 1-row tiles, which write into the tile the sums over
+    /// <c>groups</c> groups of 4 input channels (a multiple of <see cref="StepBytes"/>/4), and the epilogue
+    /// that adds the bias, requantizes and stores 1–4 rows.
     /// </summary>
     private interface ITileKernel
     {
-        /// <summary>Whether the packed weights are offset by +128 (so each row needs its −128·Σx correction).</summary>
-        static abstract bool OffsetsWeights { get; }
+        /// <summary>Whether the kernel multiplies x + 128 rather than x (the unsigned operand of <c>vpdpbusd</c>).</summary>
+        static abstract bool FlipsActivations { get; }
 
         /// <summary>Bytes of a row the micro-kernel reads at a time.</summary>
         static abstract int StepBytes { get; }
@@ -270,12 +297,12 @@ internal sealed partial class GemmInt8Tile4x16
         /// <summary>Where, in weights from the start of its 16-column block, the weight of input channel <paramref name="k"/> and block column <paramref name="column"/> goes.</summary>
         static abstract int PackedIndex(int k, int column);
 
-        static abstract void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3, ref Tile4x16 tile);
+        /// <summary>Rows x0..x3 (2–4 distinct: <paramref name="rows"/>) × 16 columns from <paramref name="col"/>: multiply, requantize, store the first <paramref name="width"/> columns.</summary>
+        static abstract void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
+            GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width);
 
-        static abstract void Tile1(ref byte w, int groups, ref sbyte x0, ref Tile4x16 tile);
-
-        static abstract void Store(GemmInt8Tile4x16 gemm, ref Tile4x16 tile, int rows, int col, int c0, int c1, int c2, int c3,
-            ref sbyte output, int outStride, int width);
+        /// <summary>One row × 16 columns: multiply, requantize, store.</summary>
+        static abstract void Tile1(ref byte w, int groups, ref sbyte x0, GemmInt8Tile4x16 gemm, int col, ref sbyte output, int width);
     }
 
     /// <summary>The dot-product order (AVX-VNNI, SDOT): per group of 4 input channels, column j's four weights at <c>4j</c>.</summary>

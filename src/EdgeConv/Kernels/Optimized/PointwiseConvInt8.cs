@@ -112,6 +112,8 @@ public sealed class PointwiseConvInt8
     {
         if (!IsSupported(isa))
             throw new PlatformNotSupportedException($"{nameof(PointwiseConvInt8)}: this CPU does not run the {isa} inner product.");
+        if (isa is PointwiseConvInt8Isa.AvxVnni or PointwiseConvInt8Isa.ArmDp or PointwiseConvInt8Isa.ArmNeon && filterShape.C > GemmInt8Tile4x16.MaxDepth)
+            isa = PointwiseConvInt8Isa.Vector128;   // deeper than the GEMM's panels on the stack take
         Isa = isa;
         if (isa == PointwiseConvInt8Isa.Vector128)
         {
@@ -131,7 +133,7 @@ public sealed class PointwiseConvInt8
         };
         if (gemm is { } tileIsa)
         {
-            _dot = new GemmInt8Tile4x16(filter, _outDepth, _inDepth, bias, q.InputOffset, _requant, tileIsa);
+            _dot = new GemmInt8Tile4x16(filter, _outDepth, _inDepth, bias, q, tileIsa);
             return;
         }
         _filter16 = new short[filter.Length + WeightPadding];

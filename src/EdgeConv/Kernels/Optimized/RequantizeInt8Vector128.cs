@@ -49,9 +49,6 @@ public sealed class RequantizeInt8Vector128
     private readonly int[] _right;        // max(-shift, 0)
     private readonly int[] _mask;         // 2^right - 1
     private readonly int[] _shiftScale;   // low and high halves of 2^(32-right) as int64 pairs, for the portable shift
-    private readonly int[] _halfMask;     // mask >> 1 (the 512-bit path)
-    private readonly bool _anyLeftShift;  // some channel has shift > 0
-    private readonly bool _anyMinMultiplier;   // some channel's multiplier is int.MinValue (gemmlowp's saturating case)
     private readonly int _outputOffset;
     private readonly sbyte _min, _max;
 
@@ -76,8 +73,7 @@ public sealed class RequantizeInt8Vector128
             throw new ArgumentException($"Requantization for {channels} channels needs shifts in [-31, 30] and a clamp inside int8.", nameof(q));
         int padded = (channels + 15) & ~15;
         _shift = new int[padded];
-        _multiplier = new int[padded + 16];   // + 16: the 512-bit path reads it one lane further on, for the odd lanes
-        _halfMask = new int[padded];
+        _multiplier = new int[padded];
         _leftScale = new int[padded];
         _right = new int[padded];
         _mask = new int[padded];
@@ -90,9 +86,6 @@ public sealed class RequantizeInt8Vector128
             _leftScale[c] = 1 << Math.Max(shift, 0);
             _right[c] = Math.Max(-shift, 0);
             _mask[c] = (int)((1L << _right[c]) - 1);
-            _halfMask[c] = _mask[c] >> 1;
-            _anyLeftShift |= shift > 0;
-            _anyMinMultiplier |= _multiplier[c] == int.MinValue;
             long scale = 1L << (32 - _right[c]);
             _shiftScale[2 * c] = (int)scale;
             _shiftScale[2 * c + 1] = (int)(scale >> 32);
@@ -142,58 +135,6 @@ public sealed class RequantizeInt8Vector128
         return Vector256.Min(Vector256.Max(b, Vector256.Create(_min)), Vector256.Create(_max));
     }
 
-    /// <summary>
-    /// x86 AVX2: MultiplyByQuantizedMultiplier plus the output offset for 8 accumulators of channels
-    /// <paramref name="channel"/>..+7 (int32 results, not yet narrowed or clamped); for GEMM epilogues that
-    /// pack several rows together. <paramref name="channel"/> + 8 may pass the channel count by up to 15
-    /// (the per-channel tables are padded to 16). Only where <see cref="Avx2"/> is supported.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Vector256<int> Apply8(Vector256<int> acc, int channel)
-    {
-        nuint at = (nuint)channel;
-        return MultiplyX86(acc, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_multiplier), at),
-            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_leftScale), at),
-            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_right), at),
-            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_mask), at)) + Vector256.Create(_outputOffset);
-    }
-
-    /// <summary>
-    /// x86 AVX-512F: MultiplyByQuantizedMultiplier plus the output offset for 16 accumulators of channels
-    /// <paramref name="channel"/>..+15 (int32 results, not yet narrowed or clamped); the channel count may
-    /// be passed by up to 15, as for <see cref="Apply8"/>. The same arithmetic as the AVX2 form, with three
-    /// steps dropped where they cannot matter, decided at load: the left shift when no channel has one, the
-    /// MIN·MIN saturation when no multiplier is int.MinValue (TFLite's QuantizeMultiplier never yields one),
-    /// and the shift of the multiplier for the odd lanes (read one lane further on instead).
-    /// Only where <see cref="Avx512F"/> is supported.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Vector512<int> Apply16(Vector512<int> x, int channel)
-    {
-        nuint at = (nuint)channel;
-        ref int multipliers = ref MemoryMarshal.GetArrayDataReference(_multiplier);
-        var multiplier = Vector512.LoadUnsafe(ref multipliers, at);
-        if (_anyLeftShift)
-            x = Avx512F.MultiplyLow(x, Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_leftScale), at));
-        var rounding = Vector512.Create(1L << 30);
-        var even = Avx512F.Multiply(x, multiplier) + rounding;
-        var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref multipliers, at + 1)) + rounding;
-        // Lane 2i: low dword of (even >> 31); lane 2i+1: high dword of (odd << 1).
-        var high = Vector512.ConditionalSelect(Vector512.Create(unchecked((long)0xFFFF_FFFF_0000_0000UL)),
-            Avx512F.ShiftLeftLogical(odd, 1), Avx512F.ShiftRightLogical(even, 31)).AsInt32();
-        if (_anyMinMultiplier)
-            high ^= Vector512.Equals(x, Vector512.Create(int.MinValue)) & Vector512.Equals(multiplier, Vector512.Create(int.MinValue));
-        var remainder = high & Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_mask), at);
-        var threshold = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_halfMask), at) - Vector512.ShiftRightArithmetic(high, 31);
-        var shifted = Avx512F.ShiftRightArithmeticVariable(high, Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_right), at).AsUInt32());
-        return shifted - Vector512.GreaterThan(remainder, threshold) + Vector512.Create(_outputOffset);
-    }
-
-    /// <summary>The activation clamp on 32 int8 lanes (x86 AVX2 epilogues).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Vector256<sbyte> Clamp(Vector256<sbyte> v) =>
-        Vector256.Min(Vector256.Max(v, Vector256.Create(_min)), Vector256.Create(_max));
-
     /// <summary>The 4 values of <paramref name="array"/> at <paramref name="at"/> in both halves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Twice(int[] array, nuint at) =>
@@ -239,15 +180,12 @@ public sealed class RequantizeInt8Vector128
         AdvSimd,
         /// <summary>The 256-bit x86 form (8 lanes, AVX2) used by <see cref="Requantize4x2"/>.</summary>
         X86x8,
-        /// <summary>The 512-bit x86 form (16 lanes, AVX-512F, <see cref="Apply16"/>) used by <see cref="GemmInt8Tile4x16"/>.</summary>
-        X86x16,
     }
 
     /// <summary>Whether this CPU runs <paramref name="isa"/>.</summary>
     internal static bool IsSupported(Isa isa) => isa switch
     {
         Isa.X86 or Isa.X86x8 => Sse41.IsSupported && Avx2.IsSupported,
-        Isa.X86x16 => Avx512F.IsSupported,
         Isa.AdvSimd => AdvSimd.IsSupported,
         _ => true,
     };
@@ -258,21 +196,6 @@ public sealed class RequantizeInt8Vector128
     /// </summary>
     internal static Vector128<int> MultiplyByQuantizedMultiplier(Vector128<int> x, Vector128<int> multiplier, Vector128<int> shift, Isa isa)
     {
-        if (isa == Isa.X86x16)
-        {
-            // Apply16 reads the instance's tables: 16 channels repeating the 4 lanes, no offset, no clamp.
-            var q = new RequantParams
-            {
-                InputOffset = 0, OutputOffset = 0, ActivationMin = sbyte.MinValue, ActivationMax = sbyte.MaxValue,
-                Multipliers = [.. Enumerable.Range(0, 16).Select(i => multiplier[i % 4])],
-                Shifts = [.. Enumerable.Range(0, 16).Select(i => shift[i % 4])],
-            };
-            var twice = Vector256.Create(x, x);
-            var all = new RequantizeInt8Vector128(q, 16).Apply16(Vector512.Create(twice, twice), 0);
-            var quarter = all.GetLower().GetLower();
-            var expect = Vector256.Create(quarter, quarter);
-            return all == Vector512.Create(expect, expect) ? quarter : ~quarter;
-        }
         Span<int> left = stackalloc int[4], right = stackalloc int[4], mask = stackalloc int[4];
         Span<long> scale = stackalloc long[4];
         for (int i = 0; i < 4; i++)

@@ -255,19 +255,45 @@ internal sealed partial class GemmInt8Tile4x16
     }
 
     /// <summary>One row of <paramref name="depth"/> activations to <paramref name="to"/>, zero-padded to <paramref name="padded"/> bytes, and on x86 flipped to x + 128 (the padding stays 0).</summary>
+    /// <remarks>
+    /// Whole vectors only: the padding (less than a step) is cleared first with one store of a step's zeros
+    /// at the end; a row of 16 bytes or more then ends with a vector overlapping the one before it, a
+    /// shorter one goes 8, 4 and 1 bytes at a time.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyRow<T>(ref sbyte from, ref sbyte to, int depth, int padded) where T : ITileKernel
     {
         ref byte src = ref Unsafe.As<sbyte, byte>(ref from);
         ref byte dst = ref Unsafe.As<sbyte, byte>(ref to);
-        byte flip = T.FlipsActivations ? (byte)0x80 : (byte)0;
-        int k = 0;
-        for (; k <= depth - 16; k += 16)
-            (Vector128.LoadUnsafe(ref src, (nuint)k) ^ Vector128.Create(flip)).StoreUnsafe(ref dst, (nuint)k);
-        for (; k < depth; k++)
-            Unsafe.Add(ref dst, k) = (byte)(Unsafe.Add(ref src, k) ^ flip);
-        for (; k < padded; k++)
-            Unsafe.Add(ref dst, k) = 0;
+        var flip = Vector128.Create(T.FlipsActivations ? (byte)0x80 : (byte)0);
+        if (T.StepBytes == 16)
+            Vector128<byte>.Zero.StoreUnsafe(ref dst, (nuint)(padded - 16));
+        else if (T.StepBytes == 8)
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, padded - 8), 0L);
+        else
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, padded - 4), 0);
+        if (depth >= 16)
+        {
+            int k = 0;
+            for (; k < depth - 16; k += 16)
+                (Vector128.LoadUnsafe(ref src, (nuint)k) ^ flip).StoreUnsafe(ref dst, (nuint)k);
+            (Vector128.LoadUnsafe(ref src, (nuint)(depth - 16)) ^ flip).StoreUnsafe(ref dst, (nuint)(depth - 16));
+            return;
+        }
+        ulong flip8 = flip.AsUInt64().ToScalar();
+        int at = 0;
+        if ((depth & 8) != 0)
+        {
+            Unsafe.WriteUnaligned(ref dst, Unsafe.ReadUnaligned<ulong>(ref src) ^ flip8);
+            at = 8;
+        }
+        if ((depth & 4) != 0)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, at), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref src, at)) ^ (uint)flip8);
+            at += 4;
+        }
+        for (; at < depth; at++)
+            Unsafe.Add(ref dst, at) = (byte)(Unsafe.Add(ref src, at) ^ (byte)flip8);
     }
 
     /// <summary>The 4×16 accumulators of one tile, 256 bytes, as the ARM kernels lay them out (see <see cref="ArmDpTile"/>).</summary>

@@ -54,6 +54,49 @@ internal sealed partial class GemmInt8Tile4x16
         }
 
         /// <summary>
+        /// A last block of at most 8 columns (BlazeFace's 24, 40, 88 channels...): 4 rows × 8 columns, the first half
+        /// of each group's weights, even and odd groups into separate accumulators (eight <c>vpdpbusd</c> chains, as
+        /// in the 16-column kernel); then the epilogue on 8 lanes a row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        public static void Tile8(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
+            GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width)
+        {
+            Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            nint k = 0;
+            int g = 0;
+            for (; g < groups - 1; g += 2)
+            {
+                var w0 = Vector256.LoadUnsafe(ref w).AsSByte();
+                var w1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 4 * BlockCols)).AsSByte();
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Broadcast(ref Unsafe.Add(ref x0, k)), w0);
+                b0 = AvxVnni.MultiplyWideningAndAdd(b0, Broadcast(ref Unsafe.Add(ref x0, k + 4)), w1);
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, Broadcast(ref Unsafe.Add(ref x1, k)), w0);
+                b1 = AvxVnni.MultiplyWideningAndAdd(b1, Broadcast(ref Unsafe.Add(ref x1, k + 4)), w1);
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, Broadcast(ref Unsafe.Add(ref x2, k)), w0);
+                b2 = AvxVnni.MultiplyWideningAndAdd(b2, Broadcast(ref Unsafe.Add(ref x2, k + 4)), w1);
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, Broadcast(ref Unsafe.Add(ref x3, k)), w0);
+                b3 = AvxVnni.MultiplyWideningAndAdd(b3, Broadcast(ref Unsafe.Add(ref x3, k + 4)), w1);
+                w = ref Unsafe.Add(ref w, 8 * BlockCols);
+                k += 8;
+            }
+            if (g < groups)
+            {
+                var w0 = Vector256.LoadUnsafe(ref w).AsSByte();
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Broadcast(ref Unsafe.Add(ref x0, k)), w0);
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, Broadcast(ref Unsafe.Add(ref x1, k)), w0);
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, Broadcast(ref Unsafe.Add(ref x2, k)), w0);
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, Broadcast(ref Unsafe.Add(ref x3, k)), w0);
+            }
+            var requant = gemm._requantX86!;
+            ref int operands = ref Unsafe.Add(ref requant.Operands, RequantizeInt8X86.OperandsAt(col, BlockCols));
+            if (requant.IsCompact)
+                StoreRows8<CompactForm>(requant, rows, ref operands, ref output, outStride, width, a0 + b0, a1 + b1, a2 + b2, a3 + b3);
+            else
+                StoreRows8<GeneralForm>(requant, rows, ref operands, ref output, outStride, width, a0 + b0, a1 + b1, a2 + b2, a3 + b3);
+        }
+
+        /// <summary>
         /// One row × 16 columns, the groups dealt round-robin to four pairs of accumulators so that four
         /// <c>vpdpbusd</c> chains are in flight instead of one.
         /// </summary>
@@ -122,7 +165,7 @@ internal sealed partial class GemmInt8Tile4x16
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRows<TForm>(RequantizeInt8X86 requant, int rows, ref int operands, ref sbyte output, int outStride, int width,
         Vector256<int> a00, Vector256<int> a01, Vector256<int> a10, Vector256<int> a11,
-        Vector256<int> a20, Vector256<int> a21, Vector256<int> a30, Vector256<int> a31) where TForm : struct, IForm512
+        Vector256<int> a20, Vector256<int> a21, Vector256<int> a30, Vector256<int> a31) where TForm : struct, IForm
     {
         Store1<TForm>(requant, Join(a00, a01), ref operands, ref output, width);
         if (rows >= 2)
@@ -138,7 +181,7 @@ internal sealed partial class GemmInt8Tile4x16
     private static Vector512<int> Join(Vector256<int> lower, Vector256<int> upper) => lower.ToVector512Unsafe().WithUpper(upper);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store1<TForm>(RequantizeInt8X86 requant, Vector512<int> acc, ref int operands, ref sbyte at, int width) where TForm : struct, IForm512
+    private static void Store1<TForm>(RequantizeInt8X86 requant, Vector512<int> acc, ref int operands, ref sbyte at, int width) where TForm : struct, IForm
     {
         var bytes = requant.Pack16(TForm.Apply(requant, acc, ref operands));
         if (width == BlockCols)
@@ -147,22 +190,54 @@ internal sealed partial class GemmInt8Tile4x16
             StorePart(bytes, ref at, width);
     }
 
-    /// <summary>One form of <see cref="RequantizeInt8X86"/> on 16 lanes, as a type the epilogue is specialized on.</summary>
-    private interface IForm512
+    /// <summary>One form of <see cref="RequantizeInt8X86"/> on 16 lanes or on the first 8 of a 16-column group, as a type the epilogue is specialized on.</summary>
+    private interface IForm
     {
         static abstract Vector512<int> Apply(RequantizeInt8X86 requant, Vector512<int> acc, ref int operands);
+
+        static abstract Vector256<int> Apply(RequantizeInt8X86 requant, Vector256<int> acc, ref int operands);
     }
 
-    private readonly struct CompactForm : IForm512
+    private readonly struct CompactForm : IForm
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<int> Apply(RequantizeInt8X86 requant, Vector512<int> acc, ref int operands) => RequantizeInt8X86.ApplyCompact(acc, ref operands);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Apply(RequantizeInt8X86 requant, Vector256<int> acc, ref int operands) => RequantizeInt8X86.ApplyCompact(acc, ref operands, BlockCols);
     }
 
-    private readonly struct GeneralForm : IForm512
+    private readonly struct GeneralForm : IForm
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<int> Apply(RequantizeInt8X86 requant, Vector512<int> acc, ref int operands) => requant.ApplyGeneral(acc, ref operands);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Apply(RequantizeInt8X86 requant, Vector256<int> acc, ref int operands) => requant.ApplyGeneral(acc, ref operands, BlockCols);
+    }
+
+    /// <summary>Requantizes rows 0..<paramref name="rows"/>−1 of an 8-column tile and stores their first <paramref name="width"/> bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRows8<TForm>(RequantizeInt8X86 requant, int rows, ref int operands, ref sbyte output, int outStride, int width,
+        Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3) where TForm : struct, IForm
+    {
+        Store8(requant.Pack8(TForm.Apply(requant, a0, ref operands)), ref output, width);
+        if (rows >= 2)
+            Store8(requant.Pack8(TForm.Apply(requant, a1, ref operands)), ref Unsafe.Add(ref output, outStride), width);
+        if (rows >= 3)
+            Store8(requant.Pack8(TForm.Apply(requant, a2, ref operands)), ref Unsafe.Add(ref output, 2 * outStride), width);
+        if (rows >= 4)
+            Store8(requant.Pack8(TForm.Apply(requant, a3, ref operands)), ref Unsafe.Add(ref output, 3 * outStride), width);
+    }
+
+    /// <summary>The first <paramref name="width"/> (at most 8) bytes of <paramref name="bytes"/> to <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8(Vector128<sbyte> bytes, ref sbyte at, int width)
+    {
+        if (width == 8)
+            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref at), bytes.AsUInt64().ToScalar());
+        else
+            StorePart(bytes, ref at, width);
     }
 
     /// <summary>

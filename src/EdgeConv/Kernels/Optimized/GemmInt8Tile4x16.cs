@@ -245,6 +245,14 @@ internal sealed partial class GemmInt8Tile4x16
                         continue;
                     }
                     int r1 = r + Math.Min(1, last), r2 = r + Math.Min(2, last), r3 = r + last;
+                    if (width <= BlockCols / 2)
+                    {
+                        T.Tile8(ref w, groups,
+                            ref Unsafe.Add(ref panel, (nint)r * stride), ref Unsafe.Add(ref panel, (nint)r1 * stride),
+                            ref Unsafe.Add(ref panel, (nint)r2 * stride), ref Unsafe.Add(ref panel, (nint)r3 * stride),
+                            this, last + 1, col, ref o, outStride, width);
+                        continue;
+                    }
                     T.Tile(ref w, groups,
                         ref Unsafe.Add(ref panel, (nint)r * stride), ref Unsafe.Add(ref panel, (nint)r1 * stride),
                         ref Unsafe.Add(ref panel, (nint)r2 * stride), ref Unsafe.Add(ref panel, (nint)r3 * stride),
@@ -325,6 +333,10 @@ internal sealed partial class GemmInt8Tile4x16
 
         /// <summary>Rows x0..x3 (2–4 distinct: <paramref name="rows"/>) × 16 columns from <paramref name="col"/>: multiply, requantize, store the first <paramref name="width"/> columns.</summary>
         static abstract void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
+            GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width);
+
+        /// <summary>As <see cref="Tile"/> for a last block of at most 8 columns (a kernel may run <see cref="Tile"/>).</summary>
+        static abstract void Tile8(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
             GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width);
 
         /// <summary>One row × 16 columns: multiply, requantize, store.</summary>

@@ -46,7 +46,7 @@ public sealed class ConvInt8Vector128
     private readonly RequantizeInt8Vector128 _requant;
     private readonly sbyte _zeroPoint;
     private readonly GemmInt8Tile4x16? _dot;
-    private readonly int _dotDepth;     // K rounded up to 4 for the dot-product GEMM (im2col writes zeros after K), else K
+    private readonly int _dotDepth;     // K rounded up to 4 for the dot-product GEMM (whatever im2col leaves after K meets zero weights), else K
 
     /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c>, <c>ArmNeon</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
     public string Path => _dot is not null ? _dot.Isa.ToString() : "Vector128";
@@ -111,7 +111,7 @@ public sealed class ConvInt8Vector128
         _dotDepth = _k;
         if (_groups == 1 && tile is { } isa && ((_k + 3) & ~3) <= GemmInt8Tile4x16.MaxDepth)
         {
-            // K padded to whole groups of 4 (zero weights; im2col writes zero activations there): the
+            // K padded to whole groups of 4 (zero weights, so the activation bytes there do not matter): the
             // GEMM then needs no tail step, which for the 3x3x3 stem (K = 27) was a second tile call.
             _dotDepth = (_k + 3) & ~3;
             var padded = new sbyte[outShape.C * _dotDepth];
@@ -179,8 +179,15 @@ public sealed class ConvInt8Vector128
             from.CopyTo(to);
             return;
         }
-        ref byte src = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(from));
-        ref byte dst = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(to));
+        CopyRun(ref MemoryMarshal.GetReference(from), ref MemoryMarshal.GetReference(to), n);
+    }
+
+    /// <summary><paramref name="n"/> (8 to 32) bytes as overlapping 8-byte words; the caller guarantees both extents.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(ref sbyte from, ref sbyte to, int n)
+    {
+        ref byte src = ref Unsafe.As<sbyte, byte>(ref from);
+        ref byte dst = ref Unsafe.As<sbyte, byte>(ref to);
         for (int i = 0; i < n - 8; i += 8)
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, i)));
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n - 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, n - 8)));
@@ -194,13 +201,31 @@ public sealed class ConvInt8Vector128
         bool contiguous = _groups == 1 && dilW == 1;
         int iy0 = oy * _g.StrideH - _g.PadTop;
         var image = input.Slice(b * inH * inW * inC, inH * inW * inC);
+        // The stem's case (one group, undilated rows of 8 to 32 bytes, most windows inside the image): refs and
+        // word copies, no slices; the span path below takes the windows that cross the left or right border.
+        // The bytes between K and the GEMM's depth are left as they are: their weights are zero.
+        bool words = contiguous && tapRun is >= 8 and <= 32;
+        ref sbyte img = ref MemoryMarshal.GetReference(image);
+        ref sbyte col = ref MemoryMarshal.GetReference(columns);
         for (int ox = 0; ox < _outShape.W; ox++)
         {
-            var dst = columns.Slice(ox * _kp, _k);
-            if (_dotDepth > _k)
-                columns.Slice(ox * _kp + _k, _dotDepth - _k).Clear();
             int ix0 = ox * _g.StrideW - _g.PadLeft;
             bool inside = ix0 >= 0 && ix0 + (kw - 1) * dilW < inW;
+            if (words && inside && (ox + 1) * _kp <= columns.Length)
+            {
+                ref sbyte row = ref Unsafe.Add(ref col, ox * _kp);
+                for (int ky = 0; ky < kh; ky++)
+                {
+                    int iy = iy0 + ky * _g.DilationH;
+                    ref sbyte taps = ref Unsafe.Add(ref row, ky * tapRun);
+                    if ((uint)iy < (uint)inH)
+                        CopyRun(ref Unsafe.Add(ref img, (iy * inW + ix0) * inC), ref taps, tapRun);
+                    else
+                        Unsafe.InitBlockUnaligned(ref Unsafe.As<sbyte, byte>(ref taps), (byte)_zeroPoint, (uint)tapRun);
+                }
+                continue;
+            }
+            var dst = columns.Slice(ox * _kp, _k);
             for (int ky = 0; ky < kh; ky++)
             {
                 var taps = dst.Slice(ky * tapRun, tapRun);

@@ -9,9 +9,14 @@ namespace EdgeConv.Kernels.Optimized;
 internal sealed partial class GemmInt8Tile4x16
 {
     /// <summary>x86 AVX-VNNI: tile rows r in <c>Rr0</c> (columns 0–7) and <c>Rr1</c> (8–15).</summary>
-    private readonly struct AvxVnniTile : ITileKernel
+    /// <remarks>
+    /// <typeparamref name="TFlip"/> says where the activations become x + 128: in the panel copy, or (for shallow
+    /// layers whose rows need no padding, where copying a row costs more than flipping it in the loop) in
+    /// the loop, one <c>vpxor</c> per broadcast, reading the rows in place.
+    /// </remarks>
+    private readonly struct AvxVnniTile<TFlip> : ITileKernel where TFlip : struct, IActivationFlip
     {
-        public static bool FlipsActivations => true;
+        public static bool FlipsActivations => !TFlip.InLoop;
 
         public static int StepBytes => 4;
 
@@ -35,16 +40,16 @@ internal sealed partial class GemmInt8Tile4x16
             {
                 var w0 = Vector256.LoadUnsafe(ref w).AsSByte();
                 var w1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32)).AsSByte();
-                var b = Broadcast(ref Unsafe.Add(ref x0, k));
+                var b = Broadcast<TFlip>(ref Unsafe.Add(ref x0, k));
                 a00 = AvxVnni.MultiplyWideningAndAdd(a00, b, w0);
                 a01 = AvxVnni.MultiplyWideningAndAdd(a01, b, w1);
-                b = Broadcast(ref Unsafe.Add(ref x1, k));
+                b = Broadcast<TFlip>(ref Unsafe.Add(ref x1, k));
                 a10 = AvxVnni.MultiplyWideningAndAdd(a10, b, w0);
                 a11 = AvxVnni.MultiplyWideningAndAdd(a11, b, w1);
-                b = Broadcast(ref Unsafe.Add(ref x2, k));
+                b = Broadcast<TFlip>(ref Unsafe.Add(ref x2, k));
                 a20 = AvxVnni.MultiplyWideningAndAdd(a20, b, w0);
                 a21 = AvxVnni.MultiplyWideningAndAdd(a21, b, w1);
-                b = Broadcast(ref Unsafe.Add(ref x3, k));
+                b = Broadcast<TFlip>(ref Unsafe.Add(ref x3, k));
                 a30 = AvxVnni.MultiplyWideningAndAdd(a30, b, w0);
                 a31 = AvxVnni.MultiplyWideningAndAdd(a31, b, w1);
                 w = ref Unsafe.Add(ref w, 4 * BlockCols);
@@ -69,24 +74,24 @@ internal sealed partial class GemmInt8Tile4x16
             {
                 var w0 = Vector256.LoadUnsafe(ref w).AsSByte();
                 var w1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 4 * BlockCols)).AsSByte();
-                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Broadcast(ref Unsafe.Add(ref x0, k)), w0);
-                b0 = AvxVnni.MultiplyWideningAndAdd(b0, Broadcast(ref Unsafe.Add(ref x0, k + 4)), w1);
-                a1 = AvxVnni.MultiplyWideningAndAdd(a1, Broadcast(ref Unsafe.Add(ref x1, k)), w0);
-                b1 = AvxVnni.MultiplyWideningAndAdd(b1, Broadcast(ref Unsafe.Add(ref x1, k + 4)), w1);
-                a2 = AvxVnni.MultiplyWideningAndAdd(a2, Broadcast(ref Unsafe.Add(ref x2, k)), w0);
-                b2 = AvxVnni.MultiplyWideningAndAdd(b2, Broadcast(ref Unsafe.Add(ref x2, k + 4)), w1);
-                a3 = AvxVnni.MultiplyWideningAndAdd(a3, Broadcast(ref Unsafe.Add(ref x3, k)), w0);
-                b3 = AvxVnni.MultiplyWideningAndAdd(b3, Broadcast(ref Unsafe.Add(ref x3, k + 4)), w1);
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Broadcast<TFlip>(ref Unsafe.Add(ref x0, k)), w0);
+                b0 = AvxVnni.MultiplyWideningAndAdd(b0, Broadcast<TFlip>(ref Unsafe.Add(ref x0, k + 4)), w1);
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, Broadcast<TFlip>(ref Unsafe.Add(ref x1, k)), w0);
+                b1 = AvxVnni.MultiplyWideningAndAdd(b1, Broadcast<TFlip>(ref Unsafe.Add(ref x1, k + 4)), w1);
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, Broadcast<TFlip>(ref Unsafe.Add(ref x2, k)), w0);
+                b2 = AvxVnni.MultiplyWideningAndAdd(b2, Broadcast<TFlip>(ref Unsafe.Add(ref x2, k + 4)), w1);
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, Broadcast<TFlip>(ref Unsafe.Add(ref x3, k)), w0);
+                b3 = AvxVnni.MultiplyWideningAndAdd(b3, Broadcast<TFlip>(ref Unsafe.Add(ref x3, k + 4)), w1);
                 w = ref Unsafe.Add(ref w, 8 * BlockCols);
                 k += 8;
             }
             if (g < groups)
             {
                 var w0 = Vector256.LoadUnsafe(ref w).AsSByte();
-                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Broadcast(ref Unsafe.Add(ref x0, k)), w0);
-                a1 = AvxVnni.MultiplyWideningAndAdd(a1, Broadcast(ref Unsafe.Add(ref x1, k)), w0);
-                a2 = AvxVnni.MultiplyWideningAndAdd(a2, Broadcast(ref Unsafe.Add(ref x2, k)), w0);
-                a3 = AvxVnni.MultiplyWideningAndAdd(a3, Broadcast(ref Unsafe.Add(ref x3, k)), w0);
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Broadcast<TFlip>(ref Unsafe.Add(ref x0, k)), w0);
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, Broadcast<TFlip>(ref Unsafe.Add(ref x1, k)), w0);
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, Broadcast<TFlip>(ref Unsafe.Add(ref x2, k)), w0);
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, Broadcast<TFlip>(ref Unsafe.Add(ref x3, k)), w0);
             }
             var requant = gemm._requantX86!;
             ref int operands = ref Unsafe.Add(ref requant.Operands, RequantizeInt8X86.OperandsAt(col, BlockCols));
@@ -108,16 +113,16 @@ internal sealed partial class GemmInt8Tile4x16
             int g = 0;
             for (; g <= groups - 4; g += 4)
             {
-                var b = Broadcast(ref Unsafe.Add(ref x0, k));
+                var b = Broadcast<TFlip>(ref Unsafe.Add(ref x0, k));
                 p0 = AvxVnni.MultiplyWideningAndAdd(p0, b, Vector256.LoadUnsafe(ref w).AsSByte());
                 p1 = AvxVnni.MultiplyWideningAndAdd(p1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32)).AsSByte());
-                b = Broadcast(ref Unsafe.Add(ref x0, k + 4));
+                b = Broadcast<TFlip>(ref Unsafe.Add(ref x0, k + 4));
                 q0 = AvxVnni.MultiplyWideningAndAdd(q0, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 64)).AsSByte());
                 q1 = AvxVnni.MultiplyWideningAndAdd(q1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 96)).AsSByte());
-                b = Broadcast(ref Unsafe.Add(ref x0, k + 8));
+                b = Broadcast<TFlip>(ref Unsafe.Add(ref x0, k + 8));
                 r0 = AvxVnni.MultiplyWideningAndAdd(r0, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 128)).AsSByte());
                 r1 = AvxVnni.MultiplyWideningAndAdd(r1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 160)).AsSByte());
-                b = Broadcast(ref Unsafe.Add(ref x0, k + 12));
+                b = Broadcast<TFlip>(ref Unsafe.Add(ref x0, k + 12));
                 s0 = AvxVnni.MultiplyWideningAndAdd(s0, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 192)).AsSByte());
                 s1 = AvxVnni.MultiplyWideningAndAdd(s1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 224)).AsSByte());
                 w = ref Unsafe.Add(ref w, 16 * BlockCols);
@@ -125,7 +130,7 @@ internal sealed partial class GemmInt8Tile4x16
             }
             for (; g < groups; g++)
             {
-                var b = Broadcast(ref Unsafe.Add(ref x0, k));
+                var b = Broadcast<TFlip>(ref Unsafe.Add(ref x0, k));
                 p0 = AvxVnni.MultiplyWideningAndAdd(p0, b, Vector256.LoadUnsafe(ref w).AsSByte());
                 p1 = AvxVnni.MultiplyWideningAndAdd(p1, b, Vector256.LoadUnsafe(ref Unsafe.Add(ref w, 32)).AsSByte());
                 w = ref Unsafe.Add(ref w, 4 * BlockCols);
@@ -276,8 +281,29 @@ internal sealed partial class GemmInt8Tile4x16
             StorePart(bytes.GetUpper(), ref out1, width);
     }
 
-    /// <summary>Four (flipped, unsigned) activation bytes at <paramref name="x"/> in every int32 lane.</summary>
+    /// <summary>Four activation bytes at <paramref name="x"/> in every int32 lane, as x + 128 (flipped here if <typeparamref name="TFlip"/> says so).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Broadcast(ref sbyte x) =>
-        Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref x))).AsByte();
+    private static Vector256<byte> Broadcast<TFlip>(ref sbyte x) where TFlip : struct, IActivationFlip
+    {
+        var b = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref x))).AsByte();
+        return TFlip.InLoop ? b ^ Vector256.Create((byte)0x80) : b;
+    }
+
+    /// <summary>Where the x86 kernel's activations are flipped to x + 128 (see <see cref="AvxVnniTile{TFlip}"/>).</summary>
+    private interface IActivationFlip
+    {
+        static abstract bool InLoop { get; }
+    }
+
+    /// <summary>In the panel copy.</summary>
+    private readonly struct FlipInCopy : IActivationFlip
+    {
+        public static bool InLoop => false;
+    }
+
+    /// <summary>In the micro-kernel's loop.</summary>
+    private readonly struct FlipInLoop : IActivationFlip
+    {
+        public static bool InLoop => true;
+    }
 }

@@ -79,6 +79,9 @@ internal sealed partial class GemmInt8Tile4x16
     public const int MaxDepth = 16 * 1024;
 
     private const int MaxPanelRows = 64;
+
+    /// <summary>The deepest layer whose x86 kernel flips its activations in the loop rather than in a panel copy (see <see cref="AvxVnniTile{TFlip}"/>).</summary>
+    private const int MaxInLoopFlipDepth = 32;
     private const int PanelBytes = 16 * 1024;
 
     private readonly byte[] _packed;     // [block][group] in the ISA's order (ITileKernel.PackedIndex); padding 0
@@ -126,7 +129,7 @@ internal sealed partial class GemmInt8Tile4x16
         _blocks = (cols + BlockCols - 1) / BlockCols;
         _packed = isa switch
         {
-            GemmInt8Tile4x16Isa.AvxVnni => Pack<AvxVnniTile>(weights),
+            GemmInt8Tile4x16Isa.AvxVnni => Pack<AvxVnniTile<FlipInCopy>>(weights),
             GemmInt8Tile4x16Isa.ArmDp => Pack<ArmDpTile>(weights),
             _ => Pack<ArmNeonTile>(weights),
         };
@@ -195,8 +198,11 @@ internal sealed partial class GemmInt8Tile4x16
     {
         switch (Isa)
         {
+            case GemmInt8Tile4x16Isa.AvxVnni when _depth % 4 == 0 && _depth <= MaxInLoopFlipDepth:
+                Run<AvxVnniTile<FlipInLoop>>(ref x, xStride, rows, ref output, outStride);
+                break;
             case GemmInt8Tile4x16Isa.AvxVnni:
-                Run<AvxVnniTile>(ref x, xStride, rows, ref output, outStride);
+                Run<AvxVnniTile<FlipInCopy>>(ref x, xStride, rows, ref output, outStride);
                 break;
             case GemmInt8Tile4x16Isa.ArmDp:
                 Run<ArmDpTile>(ref x, xStride, rows, ref output, outStride);

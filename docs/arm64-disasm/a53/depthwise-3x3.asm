@@ -160,7 +160,7 @@ G_M000_IG05:
             sshr    v20.4s, v20.4s, #31
             sqadd   v16.4s, v16.4s, v20.4s
             srshl   v16.4s, v16.4s, v22.4s
-            ldr     w9, [x22, #0x40]
+            ldr     w9, [x22, #0x38]
             dup     v20.4s, w9
             add     v16.4s, v16.4s, v20.4s
             add     w9, w1, #4
@@ -228,10 +228,10 @@ G_M000_IG05:
             sqxtn2  v17.8h, v20.4s
             sqxtn   v16.8b, v16.8h
             sqxtn2  v16.16b, v17.8h
-            ldrsb   w5, [x22, #0x46]
+            ldrsb   w5, [x22, #0x3C]
             dup     v17.16b, w5
             smax    v16.16b, v16.16b, v17.16b
-            ldrsb   w5, [x22, #0x47]
+            ldrsb   w5, [x22, #0x3D]
             dup     v17.16b, w5
             smin    v16.16b, v16.16b, v17.16b
             str     q16, [x4, x0]
@@ -310,7 +310,7 @@ G_M000_IG07:
             sshr    v18.4s, v18.4s, #31
             sqadd   v16.4s, v16.4s, v18.4s
             srshl   v16.4s, v16.4s, v20.4s
-            ldr     w3, [x2, #0x40]
+            ldr     w3, [x2, #0x38]
             dup     v20.4s, w3
             add     v16.4s, v16.4s, v20.4s
             add     w3, w1, #4
@@ -336,10 +336,10 @@ G_M000_IG07:
             sqxtn2  v16.8h, v17.4s
             sqxtn   v17.8b, v16.8h
             sqxtn2  v17.16b, v16.8h
-            ldrsb   w3, [x2, #0x46]
+            ldrsb   w3, [x2, #0x3C]
             dup     v16.16b, w3
             smax    v16.16b, v17.16b, v16.16b
-            ldrsb   w2, [x2, #0x47]
+            ldrsb   w2, [x2, #0x3D]
             dup     v17.16b, w2
             smin    v16.16b, v16.16b, v17.16b
             umov    x2, v16.d[0]

@@ -1,4 +1,4 @@
-; Assembly listing for method EdgeConv.Kernels.Optimized.GemmInt8Tile4x16+ArmDpTile:Tile(byref,int,byref,byref,byref,byref,byref) (FullOpts)
+; Assembly listing for method EdgeConv.Kernels.Optimized.GemmInt8Tile4x16+ArmDpTile:Accumulate(byref,int,byref,byref,byref,byref,byref) (FullOpts)
 ; Emitting BLENDED_CODE for generic ARM64 on Unix
 ; FullOpts code
 ; optimized code
@@ -11,14 +11,22 @@ G_M000_IG01:
             mov     fp, sp
  
 G_M000_IG02:
-            ldp     q16, q17, [x6]
-            ldp     q18, q19, [x6, #0x20]
-            ldp     q20, q21, [x6, #0x40]
-            ldp     q22, q23, [x6, #0x60]
-            ldp     q24, q25, [x6, #0x80]
-            ldp     q26, q27, [x6, #0xA0]
-            ldp     q28, q29, [x6, #0xC0]
-            ldp     q30, q31, [x6, #0xE0]
+            movi    v16.4s, #0
+            movi    v17.4s, #0
+            movi    v18.4s, #0
+            movi    v19.4s, #0
+            movi    v20.4s, #0
+            movi    v21.4s, #0
+            movi    v22.4s, #0
+            movi    v23.4s, #0
+            movi    v24.4s, #0
+            movi    v25.4s, #0
+            movi    v26.4s, #0
+            movi    v27.4s, #0
+            movi    v28.4s, #0
+            movi    v29.4s, #0
+            movi    v30.4s, #0
+            movi    v31.4s, #0
             mov     x7, xzr
             mov     w8, wzr
             cmp     w8, w1
@@ -125,4 +133,4 @@ G_M000_IG05:
             ldp     fp, lr, [sp], #0x10
             ret     lr
  
-; Total bytes of code 420
+; Total bytes of code 452

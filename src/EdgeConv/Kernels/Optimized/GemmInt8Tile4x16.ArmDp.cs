@@ -26,6 +26,11 @@ internal sealed partial class GemmInt8Tile4x16
             GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width)
             => ArmTile<ArmDpTile>(ref w, groups, ref x0, ref x1, ref x2, ref x3, gemm, rows, col, ref output, outStride, width);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Block(ref byte w, int groups, ref sbyte panel, int stride, int count, GemmInt8Tile4x16 gemm, int col,
+            ref sbyte output, int outStride, int width)
+            => BlockRows<ArmDpTile>(ref w, groups, ref panel, stride, count, gemm, col, ref output, outStride, width);
+
         /// <summary>No 8-column kernel on ARM: <see cref="Tile"/>.</summary>
         public static void Tile8(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
             GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width)

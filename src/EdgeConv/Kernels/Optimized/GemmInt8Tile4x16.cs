@@ -239,32 +239,39 @@ internal sealed partial class GemmInt8Tile4x16
             {
                 int col = block * BlockCols, width = Math.Min(BlockCols, _cols - col);
                 ref byte w = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed), (nint)block * _groups * groupBytes);
-                for (int r = 0; r < count; r += TileRows)
-                {
-                    int last = Math.Min(TileRows, count - r) - 1;
-                    ref sbyte o = ref Unsafe.Add(ref output, (nint)(p + r) * outStride + col);
-                    if (last == 0)
-                    {
-                        // A lone row (a batch-1 fully connected layer, a panel's last row): its own kernel
-                        // rather than four copies of it.
-                        T.Tile1(ref w, groups, ref Unsafe.Add(ref panel, (nint)r * stride), this, col, ref o, width);
-                        continue;
-                    }
-                    int r1 = r + Math.Min(1, last), r2 = r + Math.Min(2, last), r3 = r + last;
-                    if (width <= BlockCols / 2)
-                    {
-                        T.Tile8(ref w, groups,
-                            ref Unsafe.Add(ref panel, (nint)r * stride), ref Unsafe.Add(ref panel, (nint)r1 * stride),
-                            ref Unsafe.Add(ref panel, (nint)r2 * stride), ref Unsafe.Add(ref panel, (nint)r3 * stride),
-                            this, last + 1, col, ref o, outStride, width);
-                        continue;
-                    }
-                    T.Tile(ref w, groups,
-                        ref Unsafe.Add(ref panel, (nint)r * stride), ref Unsafe.Add(ref panel, (nint)r1 * stride),
-                        ref Unsafe.Add(ref panel, (nint)r2 * stride), ref Unsafe.Add(ref panel, (nint)r3 * stride),
-                        this, last + 1, col, ref o, outStride, width);
-                }
+                T.Block(ref w, groups, ref panel, stride, count, this, col, ref Unsafe.Add(ref output, (nint)p * outStride + col), outStride, width);
             }
+        }
+    }
+
+    /// <summary>
+    /// Rows 0..<paramref name="count"/>−1 of a panel (<paramref name="stride"/> bytes apart) × the 16-column block at
+    /// <paramref name="col"/> (its first <paramref name="width"/> columns stored at <paramref name="output"/>): 4-row
+    /// tiles, the last one repeating a row where fewer are left, or a lone row's own kernel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockRows<T>(ref byte w, int groups, ref sbyte panel, int stride, int count, GemmInt8Tile4x16 gemm, int col,
+        ref sbyte output, int outStride, int width) where T : ITileKernel
+    {
+        for (int r = 0; r < count; r += TileRows)
+        {
+            int last = Math.Min(TileRows, count - r) - 1;
+            ref sbyte o = ref Unsafe.Add(ref output, (nint)r * outStride);
+            ref sbyte x0 = ref Unsafe.Add(ref panel, (nint)r * stride);
+            if (last == 0)
+            {
+                // A lone row (a batch-1 fully connected layer, a panel's last row): its own kernel
+                // rather than four copies of it.
+                T.Tile1(ref w, groups, ref x0, gemm, col, ref o, width);
+                continue;
+            }
+            ref sbyte x1 = ref Unsafe.Add(ref x0, (nint)Math.Min(1, last) * stride);
+            ref sbyte x2 = ref Unsafe.Add(ref x0, (nint)Math.Min(2, last) * stride);
+            ref sbyte x3 = ref Unsafe.Add(ref x0, (nint)last * stride);
+            if (width <= BlockCols / 2)
+                T.Tile8(ref w, groups, ref x0, ref x1, ref x2, ref x3, gemm, last + 1, col, ref o, outStride, width);
+            else
+                T.Tile(ref w, groups, ref x0, ref x1, ref x2, ref x3, gemm, last + 1, col, ref o, outStride, width);
         }
     }
 
@@ -340,6 +347,10 @@ internal sealed partial class GemmInt8Tile4x16
         /// <summary>Rows x0..x3 (2–4 distinct: <paramref name="rows"/>) × 16 columns from <paramref name="col"/>: multiply, requantize, store the first <paramref name="width"/> columns.</summary>
         static abstract void Tile(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,
             GemmInt8Tile4x16 gemm, int rows, int col, ref sbyte output, int outStride, int width);
+
+        /// <summary>A panel's rows × one block: <see cref="BlockRows{T}"/>, which a kernel may compile as a method of its own.</summary>
+        static abstract void Block(ref byte w, int groups, ref sbyte panel, int stride, int count, GemmInt8Tile4x16 gemm, int col,
+            ref sbyte output, int outStride, int width);
 
         /// <summary>As <see cref="Tile"/> for a last block of at most 8 columns (a kernel may run <see cref="Tile"/>).</summary>
         static abstract void Tile8(ref byte w, int groups, ref sbyte x0, ref sbyte x1, ref sbyte x2, ref sbyte x3,

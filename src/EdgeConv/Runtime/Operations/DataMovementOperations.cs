@@ -131,8 +131,9 @@ internal sealed class PadOperation : Operation
 /// <summary>TRANSPOSE with a constant permutation, any element type, up to rank 6.</summary>
 internal sealed class TransposeOperation : Operation
 {
-    private readonly int _input, _output, _elementSize;
-    private readonly int[] _inDims, _perm;
+    private readonly int _input, _output;
+    private readonly int[] _perm;
+    private readonly TransposeStrided _kernel;
 
     public TransposeOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -158,18 +159,16 @@ internal sealed class TransposeOperation : Operation
             expected[i] = input.Shape[_perm[i]];
         ctx.ExpectShape(output, expected, "output");
         ctx.ExpectSameQuantization(input, output);
-        _inDims = input.Shape;
-        _elementSize = ElementTypeInfo.SizeOf(input.Type);
+        _kernel = new TransposeStrided(input.Shape, _perm, ElementTypeInfo.SizeOf(input.Type));
         _input = input.Index;
         _output = output.Index;
     }
 
-    public override string KernelName => "TransposeReference";
+    public override string KernelName => nameof(TransposeStrided);
 
     public override string Describe() => $"perm=[{string.Join(',', _perm)}]";
 
-    public override void Execute(TensorMemory m) =>
-        TransposeReference.Run(m.ReadBytes(_input), _inDims, _perm, _elementSize, m.Bytes(_output));
+    public override void Execute(TensorMemory m) => _kernel.Run(m.ReadBytes(_input), m.Bytes(_output));
 }
 
 /// <summary>CONCATENATION of inputs sharing the output's type and quantization.</summary>

@@ -229,6 +229,7 @@ public sealed class DepthwiseConvInt8Vector128
         ref int bias = ref MemoryMarshal.GetArrayDataReference(_bias);
         ref sbyte dst = ref MemoryMarshal.GetReference(outRow);
         int depth = _depth, step = _g.StrideW * depth, outW = _outShape.W;
+        var rq = new RequantizeInt8Vector128.View(_requant);   // its arrays and constants in registers for the whole row
         for (int ox = 0; ox < outW; ox++)
         {
             ref sbyte px = ref Unsafe.Add(ref s, ox * step);
@@ -249,7 +250,7 @@ public sealed class DepthwiseConvInt8Vector128
                 Pair16(ref pc, o4, o5, ref fc, ref fc8, 64, ref a0, ref a1, ref a2, ref a3);
                 Pair16(ref pc, o6, o7, ref fc, ref fc8, 96, ref a0, ref a1, ref a2, ref a3);
                 Single16(ref pc, o8, ref fc, ref fc8, 128, ref a0, ref a1, ref a2, ref a3);
-                _requant.Requantize16(a0, a1, a2, a3, c).StoreUnsafe(ref Unsafe.Add(ref y, c));
+                rq.Requantize16(a0, a1, a2, a3, (nuint)c).StoreUnsafe(ref Unsafe.Add(ref y, c));
                 fc = ref Unsafe.Add(ref fc, 144);
                 fc8 = ref Unsafe.Add(ref fc8, 144);
             }
@@ -263,7 +264,7 @@ public sealed class DepthwiseConvInt8Vector128
                 Pair8(ref pc, o4, o5, ref fc, ref fc8, 32, ref a0, ref a1);
                 Pair8(ref pc, o6, o7, ref fc, ref fc8, 48, ref a0, ref a1);
                 Single8(ref pc, o8, ref fc, ref fc8, 64, ref a0, ref a1);
-                Store8(_requant.Requantize8(a0, a1, c), ref Unsafe.Add(ref y, c));
+                Store8(rq.Requantize8(a0, a1, (nuint)c), ref Unsafe.Add(ref y, c));
                 c += 8;
             }
             for (; c < depth; c++)
@@ -280,6 +281,7 @@ public sealed class DepthwiseConvInt8Vector128
         ref int bias = ref MemoryMarshal.GetArrayDataReference(_bias);
         ref sbyte dst = ref MemoryMarshal.GetReference(outRow);
         int depth = _depth, taps = _taps, step = _g.StrideW * depth, outW = _outShape.W;
+        var rq = new RequantizeInt8Vector128.View(_requant);
         for (int ox = 0; ox < outW; ox++)
         {
             ref sbyte px = ref Unsafe.Add(ref s, ox * step);
@@ -299,7 +301,7 @@ public sealed class DepthwiseConvInt8Vector128
                     Pair16(ref pc, Unsafe.Add(ref offsets, t), Unsafe.Add(ref offsets, t + 1), ref fc, ref fc8, t * 16, ref a0, ref a1, ref a2, ref a3);
                 if (t < taps)
                     Single16(ref pc, Unsafe.Add(ref offsets, t), ref fc, ref fc8, t * 16, ref a0, ref a1, ref a2, ref a3);
-                _requant.Requantize16(a0, a1, a2, a3, c).StoreUnsafe(ref Unsafe.Add(ref y, c));
+                rq.Requantize16(a0, a1, a2, a3, (nuint)c).StoreUnsafe(ref Unsafe.Add(ref y, c));
             }
             if (c <= depth - 8)
             {
@@ -313,7 +315,7 @@ public sealed class DepthwiseConvInt8Vector128
                     Pair8(ref pc, Unsafe.Add(ref offsets, t), Unsafe.Add(ref offsets, t + 1), ref fc, ref fc8, t * 8, ref a0, ref a1);
                 if (t < taps)
                     Single8(ref pc, Unsafe.Add(ref offsets, t), ref fc, ref fc8, t * 8, ref a0, ref a1);
-                Store8(_requant.Requantize8(a0, a1, c), ref Unsafe.Add(ref y, c));
+                Store8(rq.Requantize8(a0, a1, (nuint)c), ref Unsafe.Add(ref y, c));
                 c += 8;
             }
             for (; c < depth; c++)

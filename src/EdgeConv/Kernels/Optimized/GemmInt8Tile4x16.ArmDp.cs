@@ -200,7 +200,7 @@ internal sealed partial class GemmInt8Tile4x16
             Unsafe.Add(ref t, 3) = p3 + q3;
         }
 
-        /// <summary>Bias, then <see cref="RequantizeInt8Vector128.Requantize16"/> per row, 16 bytes per row.</summary>
+        /// <summary>Bias, then <see cref="RequantizeInt8Vector128.View.Requantize16"/> per row, 16 bytes per row.</summary>
         public static void Store(GemmInt8Tile4x16 gemm, ref Tile4x16 tile, int rows, int col, ref sbyte output, int outStride, int width)
         {
             ref int biasRef = ref MemoryMarshal.GetArrayDataReference(gemm._bias);
@@ -209,10 +209,11 @@ internal sealed partial class GemmInt8Tile4x16
             var b2 = Vector128.LoadUnsafe(ref biasRef, (nuint)col + 8);
             var b3 = Vector128.LoadUnsafe(ref biasRef, (nuint)col + 12);
             ref Vector128<int> t = ref Unsafe.As<Tile4x16, Vector128<int>>(ref tile);
+            var requant = new RequantizeInt8Vector128.View(gemm._requant!);   // read once for the tile's rows
             for (int r = 0; r < rows; r++)
             {
                 ref Vector128<int> row = ref Unsafe.Add(ref t, 4 * r);
-                var bytes = gemm._requant!.Requantize16(row + b0, Unsafe.Add(ref row, 1) + b1, Unsafe.Add(ref row, 2) + b2, Unsafe.Add(ref row, 3) + b3, col);
+                var bytes = requant.Requantize16(row + b0, Unsafe.Add(ref row, 1) + b1, Unsafe.Add(ref row, 2) + b2, Unsafe.Add(ref row, 3) + b3, (nuint)col);
                 ref sbyte o = ref Unsafe.Add(ref output, (nint)r * outStride);
                 if (width == BlockCols)
                     bytes.StoreUnsafe(ref o);

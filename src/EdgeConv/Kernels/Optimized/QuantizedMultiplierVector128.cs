@@ -14,7 +14,7 @@ namespace EdgeConv.Kernels.Optimized;
 /// </summary>
 internal readonly struct QuantizedMultiplierVector128
 {
-    private readonly Vector128<int> _multiplier, _leftScale, _right, _mask;
+    private readonly Vector128<int> _multiplier, _leftScale, _right, _negRight, _mask;
     private readonly Vector128<long> _shiftScale;
 
     /// <summary>Whether <paramref name="shift"/> is in the range the vector arithmetic covers.</summary>
@@ -29,6 +29,7 @@ internal readonly struct QuantizedMultiplierVector128
         _multiplier = Vector128.Create(multiplier);
         _leftScale = Vector128.Create(1 << Math.Max(shift, 0));
         _right = Vector128.Create(right);
+        _negRight = Vector128.Create(-right);
         _mask = Vector128.Create((int)((1L << right) - 1));
         _shiftScale = Vector128.Create(1L << (32 - right));
     }
@@ -38,7 +39,7 @@ internal readonly struct QuantizedMultiplierVector128
     public Vector128<int> Apply(Vector128<int> x)
     {
         if (AdvSimd.IsSupported)
-            return RequantizeInt8Vector128.MultiplyAdvSimd(x, _multiplier, _leftScale, _right);
+            return RequantizeInt8Vector128.MultiplyAdvSimd(x, _multiplier, _leftScale, _negRight);
         if (Sse41.IsSupported && Avx2.IsSupported)
             return RequantizeInt8Vector128.MultiplyX86(x, _multiplier, _leftScale, _right, _mask);
         return RequantizeInt8Vector128.MultiplyPortable(x, _multiplier, _leftScale, _mask, _shiftScale, _shiftScale);

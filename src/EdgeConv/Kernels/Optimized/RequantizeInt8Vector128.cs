@@ -47,6 +47,7 @@ public sealed class RequantizeInt8Vector128
     private readonly int[] _multiplier;   // Q31, padded with zeros to a multiple of 16 channels
     private readonly int[] _leftScale;    // 2^max(shift, 0)
     private readonly int[] _right;        // max(-shift, 0)
+    private readonly int[] _negRight;     // -right: SRSHL's shift (ARM64), stored so that no NEG runs per vector
     private readonly int[] _mask;         // 2^right - 1
     private readonly int[] _shiftScale;   // low and high halves of 2^(32-right) as int64 pairs, for the portable shift
     private readonly int _outputOffset;
@@ -76,6 +77,7 @@ public sealed class RequantizeInt8Vector128
         _multiplier = new int[padded];
         _leftScale = new int[padded];
         _right = new int[padded];
+        _negRight = new int[padded];
         _mask = new int[padded];
         _shiftScale = new int[2 * padded];
         for (int c = 0; c < padded; c++)
@@ -85,6 +87,7 @@ public sealed class RequantizeInt8Vector128
             _multiplier[c] = c < channels ? q.Multipliers[c] : 0;
             _leftScale[c] = 1 << Math.Max(shift, 0);
             _right[c] = Math.Max(-shift, 0);
+            _negRight[c] = -_right[c];
             _mask[c] = (int)((1L << _right[c]) - 1);
             long scale = 1L << (32 - _right[c]);
             _shiftScale[2 * c] = (int)scale;
@@ -97,27 +100,87 @@ public sealed class RequantizeInt8Vector128
 
     /// <summary>Requantizes 16 accumulators of channels <paramref name="channel"/>..+15 to int8.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector128<sbyte> Requantize16(Vector128<int> a0, Vector128<int> a1, Vector128<int> a2, Vector128<int> a3, int channel)
-    {
-        var lo = Vector128.NarrowWithSaturation(Apply(a0, channel), Apply(a1, channel + 4));
-        var hi = Vector128.NarrowWithSaturation(Apply(a2, channel + 8), Apply(a3, channel + 12));
-        return Clamp(Vector128.NarrowWithSaturation(lo, hi));
-    }
+    public Vector128<sbyte> Requantize16(Vector128<int> a0, Vector128<int> a1, Vector128<int> a2, Vector128<int> a3, int channel) =>
+        new View(this).Requantize16(a0, a1, a2, a3, (nuint)channel);
 
     /// <summary>Requantizes 8 accumulators of channels <paramref name="channel"/>..+7; the result is in the lower 8 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector128<sbyte> Requantize8(Vector128<int> a0, Vector128<int> a1, int channel)
-    {
-        var lo = Vector128.NarrowWithSaturation(Apply(a0, channel), Apply(a1, channel + 4));
-        return Clamp(Vector128.NarrowWithSaturation(lo, lo));
-    }
+    public Vector128<sbyte> Requantize8(Vector128<int> a0, Vector128<int> a1, int channel) =>
+        new View(this).Requantize8(a0, a1, (nuint)channel);
 
     /// <summary>Requantizes 4 accumulators of channels <paramref name="channel"/>..+3; the result is in the lower 4 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector128<sbyte> Requantize4(Vector128<int> a0, int channel)
+    public Vector128<sbyte> Requantize4(Vector128<int> a0, int channel) => new View(this).Requantize4(a0, (nuint)channel);
+
+    /// <summary>
+    /// The per-channel arrays and the constants, read once into a local for a kernel's loop. A loop that stores
+    /// through a <c>ref</c> cannot keep an object's fields in registers (the store might alias them), so
+    /// calling the requantizer itself reloads them for every vector: on ARM64, per 16 channels, three array
+    /// references with a null check before each of the 12 loads, the output offset and both clamp bounds.
+    /// </summary>
+    internal readonly ref struct View
     {
-        var lo = Vector128.NarrowWithSaturation(Apply(a0, channel), Vector128<int>.Zero);
-        return Clamp(Vector128.NarrowWithSaturation(lo, lo));
+        private readonly ref int _multiplier, _leftScale, _right, _negRight, _mask, _shiftScale;
+        private readonly Vector128<int> _outputOffset;
+        private readonly Vector128<sbyte> _min, _max;
+
+        public View(RequantizeInt8Vector128 r)
+        {
+            _multiplier = ref MemoryMarshal.GetArrayDataReference(r._multiplier);
+            _leftScale = ref MemoryMarshal.GetArrayDataReference(r._leftScale);
+            _right = ref MemoryMarshal.GetArrayDataReference(r._right);
+            _negRight = ref MemoryMarshal.GetArrayDataReference(r._negRight);
+            _mask = ref MemoryMarshal.GetArrayDataReference(r._mask);
+            _shiftScale = ref MemoryMarshal.GetArrayDataReference(r._shiftScale);
+            _outputOffset = Vector128.Create(r._outputOffset);
+            _min = Vector128.Create(r._min);
+            _max = Vector128.Create(r._max);
+        }
+
+        /// <summary><see cref="RequantizeInt8Vector128.Requantize16"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<sbyte> Requantize16(Vector128<int> a0, Vector128<int> a1, Vector128<int> a2, Vector128<int> a3, nuint channel)
+        {
+            var lo = Vector128.NarrowWithSaturation(Apply(a0, channel), Apply(a1, channel + 4));
+            var hi = Vector128.NarrowWithSaturation(Apply(a2, channel + 8), Apply(a3, channel + 12));
+            return Clamp(Vector128.NarrowWithSaturation(lo, hi));
+        }
+
+        /// <summary><see cref="RequantizeInt8Vector128.Requantize8"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<sbyte> Requantize8(Vector128<int> a0, Vector128<int> a1, nuint channel)
+        {
+            var lo = Vector128.NarrowWithSaturation(Apply(a0, channel), Apply(a1, channel + 4));
+            return Clamp(Vector128.NarrowWithSaturation(lo, lo));
+        }
+
+        /// <summary><see cref="RequantizeInt8Vector128.Requantize4"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<sbyte> Requantize4(Vector128<int> a0, nuint channel)
+        {
+            var lo = Vector128.NarrowWithSaturation(Apply(a0, channel), Vector128<int>.Zero);
+            return Clamp(Vector128.NarrowWithSaturation(lo, lo));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector128<sbyte> Clamp(Vector128<sbyte> v) => Vector128.Min(Vector128.Max(v, _min), _max);
+
+        /// <summary>MultiplyByQuantizedMultiplier plus the output offset for channels <paramref name="at"/>..+3.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector128<int> Apply(Vector128<int> acc, nuint at)
+        {
+            var multiplier = Vector128.LoadUnsafe(ref _multiplier, at);
+            var left = Vector128.LoadUnsafe(ref _leftScale, at);
+            Vector128<int> r;
+            if (AdvSimd.IsSupported)
+                r = MultiplyAdvSimd(acc, multiplier, left, Vector128.LoadUnsafe(ref _negRight, at));
+            else if (Sse41.IsSupported && Avx2.IsSupported)
+                r = MultiplyX86(acc, multiplier, left, Vector128.LoadUnsafe(ref _right, at), Vector128.LoadUnsafe(ref _mask, at));
+            else
+                r = MultiplyPortable(acc, multiplier, left, Vector128.LoadUnsafe(ref _mask, at),
+                    Vector128.LoadUnsafe(ref _shiftScale, 2 * at).AsInt64(), Vector128.LoadUnsafe(ref _shiftScale, 2 * at + 4).AsInt64());
+            return r + _outputOffset;
+        }
     }
 
     /// <summary>
@@ -147,30 +210,6 @@ public sealed class RequantizeInt8Vector128
         int r = unchecked(FixedPoint.MultiplyByQuantizedMultiplier(acc, _multiplier[channel], _shift[channel]) + _outputOffset);
         return (sbyte)Math.Clamp(r, _min, _max);
     }
-
-    /// <summary>MultiplyByQuantizedMultiplier plus the output offset for channels <paramref name="channel"/>..+3.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector128<int> Apply(Vector128<int> acc, int channel)
-    {
-        nuint at = (nuint)channel;
-        var multiplier = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_multiplier), at);
-        var left = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_leftScale), at);
-        var right = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_right), at);
-        Vector128<int> r;
-        if (AdvSimd.IsSupported)
-            r = MultiplyAdvSimd(acc, multiplier, left, right);
-        else if (Sse41.IsSupported && Avx2.IsSupported)
-            r = MultiplyX86(acc, multiplier, left, right, Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_mask), at));
-        else
-            r = MultiplyPortable(acc, multiplier, left, Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_mask), at),
-                Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shiftScale), 2 * at).AsInt64(), Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shiftScale), 2 * at + 4).AsInt64());
-        return r + Vector128.Create(_outputOffset);
-    }
-
-    /// <summary>The activation clamp on 16 int8 lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Vector128<sbyte> Clamp(Vector128<sbyte> v) =>
-        Vector128.Min(Vector128.Max(v, Vector128.Create(_min)), Vector128.Create(_max));
 
     /// <summary>Which implementation <see cref="MultiplyByQuantizedMultiplier"/> runs (tests call each one the CPU has).</summary>
     internal enum Isa
@@ -211,7 +250,7 @@ public sealed class RequantizeInt8Vector128
         var mk = Vector128.Create((ReadOnlySpan<int>)mask);
         return isa switch
         {
-            Isa.AdvSimd => MultiplyAdvSimd(x, multiplier, l, r),
+            Isa.AdvSimd => MultiplyAdvSimd(x, multiplier, l, -r),
             Isa.X86 => MultiplyX86(x, multiplier, l, r, mk),
             Isa.X86x8 => Halves(MultiplyX86(Vector256.Create(x, x), Vector256.Create(multiplier, multiplier), Vector256.Create(l, l), Vector256.Create(r, r), Vector256.Create(mk, mk))),
             _ => MultiplyPortable(x, multiplier, l, mk, Vector128.Create(scale[0], scale[1]), Vector128.Create(scale[2], scale[3])),
@@ -223,12 +262,12 @@ public sealed class RequantizeInt8Vector128
 
     /// <summary>
     /// ARM64: x·2^left (wrapping), SQRDMULH, TFLite's negative-tie fix-up, SRSHL by −right. Exact; see the remarks.
-    /// <paramref name="leftScale"/> is 2^left, <paramref name="right"/> the right shift (0..31).
+    /// <paramref name="leftScale"/> is 2^left, <paramref name="negRight"/> minus the right shift (−31..0): its sign
+    /// bit, ANDed with the product's, is the fix-up's condition (a negative value and a right shift).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<int> MultiplyAdvSimd(Vector128<int> x, Vector128<int> multiplier, Vector128<int> leftScale, Vector128<int> right)
+    internal static Vector128<int> MultiplyAdvSimd(Vector128<int> x, Vector128<int> multiplier, Vector128<int> leftScale, Vector128<int> negRight)
     {
-        var negRight = AdvSimd.Negate(right);
         var r = AdvSimd.MultiplyRoundedDoublingSaturateHigh(AdvSimd.Multiply(x, leftScale), multiplier);
         var fixup = AdvSimd.ShiftRightArithmetic(AdvSimd.And(r, negRight), 31);
         return AdvSimd.ShiftArithmeticRounded(AdvSimd.AddSaturate(r, fixup), negRight);

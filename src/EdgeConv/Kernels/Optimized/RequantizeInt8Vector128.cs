@@ -141,8 +141,9 @@ public sealed class RequantizeInt8Vector128
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<sbyte> Requantize16(Vector128<int> a0, Vector128<int> a1, Vector128<int> a2, Vector128<int> a3, nuint channel)
         {
-            var lo = Vector128.NarrowWithSaturation(Apply(a0, channel), Apply(a1, channel + 4));
-            var hi = Vector128.NarrowWithSaturation(Apply(a2, channel + 8), Apply(a3, channel + 12));
+            var at = At(channel);
+            var lo = Vector128.NarrowWithSaturation(at.Apply(a0, 0), at.Apply(a1, 4));
+            var hi = Vector128.NarrowWithSaturation(at.Apply(a2, 8), at.Apply(a3, 12));
             return Clamp(Vector128.NarrowWithSaturation(lo, hi));
         }
 
@@ -150,7 +151,8 @@ public sealed class RequantizeInt8Vector128
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<sbyte> Requantize8(Vector128<int> a0, Vector128<int> a1, nuint channel)
         {
-            var lo = Vector128.NarrowWithSaturation(Apply(a0, channel), Apply(a1, channel + 4));
+            var at = At(channel);
+            var lo = Vector128.NarrowWithSaturation(at.Apply(a0, 0), at.Apply(a1, 4));
             return Clamp(Vector128.NarrowWithSaturation(lo, lo));
         }
 
@@ -158,28 +160,43 @@ public sealed class RequantizeInt8Vector128
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<sbyte> Requantize4(Vector128<int> a0, nuint channel)
         {
-            var lo = Vector128.NarrowWithSaturation(Apply(a0, channel), Vector128<int>.Zero);
+            var lo = Vector128.NarrowWithSaturation(At(channel).Apply(a0, 0), Vector128<int>.Zero);
             return Clamp(Vector128.NarrowWithSaturation(lo, lo));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private Vector128<sbyte> Clamp(Vector128<sbyte> v) => Vector128.Min(Vector128.Max(v, _min), _max);
 
-        /// <summary>MultiplyByQuantizedMultiplier plus the output offset for channels <paramref name="at"/>..+3.</summary>
+        /// <summary>The operands from <paramref name="channel"/> on: one address per array, the quartets at constant offsets from it.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector128<int> Apply(Vector128<int> acc, nuint at)
+        private Channels At(nuint channel) => new(ref Unsafe.Add(ref _multiplier, channel), ref Unsafe.Add(ref _leftScale, channel),
+            ref Unsafe.Add(ref _right, channel), ref Unsafe.Add(ref _negRight, channel), ref Unsafe.Add(ref _mask, channel),
+            ref Unsafe.Add(ref _shiftScale, 2 * channel), _outputOffset);
+
+        /// <summary>The operand arrays from one channel on (see <see cref="At"/>).</summary>
+        private readonly ref struct Channels(ref int multiplier, ref int leftScale, ref int right, ref int negRight, ref int mask,
+            ref int shiftScale, Vector128<int> outputOffset)
         {
-            var multiplier = Vector128.LoadUnsafe(ref _multiplier, at);
-            var left = Vector128.LoadUnsafe(ref _leftScale, at);
-            Vector128<int> r;
-            if (AdvSimd.IsSupported)
-                r = MultiplyAdvSimd(acc, multiplier, left, Vector128.LoadUnsafe(ref _negRight, at));
-            else if (Sse41.IsSupported && Avx2.IsSupported)
-                r = MultiplyX86(acc, multiplier, left, Vector128.LoadUnsafe(ref _right, at), Vector128.LoadUnsafe(ref _mask, at));
-            else
-                r = MultiplyPortable(acc, multiplier, left, Vector128.LoadUnsafe(ref _mask, at),
-                    Vector128.LoadUnsafe(ref _shiftScale, 2 * at).AsInt64(), Vector128.LoadUnsafe(ref _shiftScale, 2 * at + 4).AsInt64());
-            return r + _outputOffset;
+            private readonly ref int _multiplier = ref multiplier, _leftScale = ref leftScale, _right = ref right, _negRight = ref negRight,
+                _mask = ref mask, _shiftScale = ref shiftScale;
+            private readonly Vector128<int> _outputOffset = outputOffset;
+
+            /// <summary>MultiplyByQuantizedMultiplier plus the output offset for the 4 channels <paramref name="k"/> after the first.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Vector128<int> Apply(Vector128<int> acc, nuint k)
+            {
+                var multiplier = Vector128.LoadUnsafe(ref _multiplier, k);
+                var left = Vector128.LoadUnsafe(ref _leftScale, k);
+                Vector128<int> r;
+                if (AdvSimd.IsSupported)
+                    r = MultiplyAdvSimd(acc, multiplier, left, Vector128.LoadUnsafe(ref _negRight, k));
+                else if (Sse41.IsSupported && Avx2.IsSupported)
+                    r = MultiplyX86(acc, multiplier, left, Vector128.LoadUnsafe(ref _right, k), Vector128.LoadUnsafe(ref _mask, k));
+                else
+                    r = MultiplyPortable(acc, multiplier, left, Vector128.LoadUnsafe(ref _mask, k),
+                        Vector128.LoadUnsafe(ref _shiftScale, 2 * k).AsInt64(), Vector128.LoadUnsafe(ref _shiftScale, 2 * k + 4).AsInt64());
+                return r + _outputOffset;
+            }
         }
     }
 

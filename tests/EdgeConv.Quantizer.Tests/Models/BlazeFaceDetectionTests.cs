@@ -74,6 +74,11 @@ public sealed class BlazeFaceDetectionTests(ITestOutputHelper output)
     {
         string model = NpmModels.Get(NpmModels.BlazeFacePackage, NpmModels.BlazeFaceFront, out string reason) ?? Skip<string>(reason);
         var photos = RealPhotos.FaceApiSamples(out reason) ?? Skip<List<Photo>>(reason);
+        // The calibration set includes ../shared's two camera frames, and the checks below were set with them:
+        // without them one face in 70 is lost at the default options (measured), so the check says so and skips.
+        if (!RealPhotos.SharedFrames().Any())
+            Assert.Skip("../shared/testdata's person.bmp and no_person.bmp are not present beside the repository (set EDGECONV_SHARED): "
+                + "they are part of this test's calibration set, and the agreement it checks was established with them.");
         var quantizer = new InCodeQuantizer(OnnxImporter.Import(model), Calibration(photos));
 
         // Default options: every face float finds, int8 finds, in every view.

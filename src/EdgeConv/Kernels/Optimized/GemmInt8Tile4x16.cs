@@ -10,7 +10,7 @@ namespace EdgeConv.Kernels.Optimized;
 /// <summary>The dot-product instruction a <see cref="GemmInt8Tile4x16"/> runs.</summary>
 internal enum GemmInt8Tile4x16Isa
 {
-    /// <summary>x86 AVX-VNNI <c>vpdpbusd</c> (256-bit), weights + 128 as the unsigned operand, activations broadcast.</summary>
+    /// <summary>x86 AVX-VNNI <c>vpdpbusd</c> (256-bit): activations + 128 as the unsigned operand, broadcast; weights signed.</summary>
     AvxVnni,
     /// <summary>ARM64 <c>SDOT</c> by element (Cortex-A76, Pi 5): weights in the vector, activations selected by lane.</summary>
     ArmDp,

@@ -17,7 +17,7 @@ public enum PointwiseConvInt8Isa
     Avx2,
     /// <summary>x86 AVX-512BW: 512-bit <c>vpmaddwd</c>, 32 input channels a step.</summary>
     Avx512BW,
-    /// <summary>x86 AVX-VNNI: the <see cref="GemmInt8Tile4x16"/> 4×16 micro-kernel (256-bit <c>vpdpbusd</c>, weights + 128 as the unsigned operand, activations broadcast).</summary>
+    /// <summary>x86 AVX-VNNI: the <see cref="GemmInt8Tile4x16"/> 4×16 micro-kernel (256-bit <c>vpdpbusd</c>, activations + 128 as the unsigned operand, broadcast; weights signed).</summary>
     AvxVnni,
     /// <summary>ARM64 with <c>Dp</c> (Cortex-A76, Pi 5): the <see cref="GemmInt8Tile4x16"/> 4×16 micro-kernel (<c>SDOT</c> by element).</summary>
     ArmDp,

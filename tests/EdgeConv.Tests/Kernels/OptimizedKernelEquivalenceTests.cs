@@ -147,12 +147,13 @@ public class OptimizedKernelEquivalenceTests
                 int pixels = rows * c.OutShape.W, pixelSplit = Math.Min(pixels, pixels / 3 + 1);
                 return output =>
                 {
-                    // Slices as threads run them: two pixel ranges (cut off the 4-pixel tiles), then two row
-                    // ranges over the same output, which must leave it unchanged.
+                    // Slices as threads run them: two pixel ranges (cut off the 4-pixel tiles), then two ranges
+                    // on row boundaries over the same output, which must leave it unchanged.
+                    int w = c.OutShape.W;
                     kernel.RunPixels(c.Input, c.InShape, output, c.OutShape, pixelSplit, pixels);
                     kernel.RunPixels(c.Input, c.InShape, output, c.OutShape, 0, pixelSplit);
-                    kernel.Run(c.Input, c.InShape, output, c.OutShape, split, rows);
-                    kernel.Run(c.Input, c.InShape, output, c.OutShape, 0, split);
+                    kernel.RunPixels(c.Input, c.InShape, output, c.OutShape, split * w, rows * w);
+                    kernel.RunPixels(c.Input, c.InShape, output, c.OutShape, 0, split * w);
                 };
             },
             NeedsCpu: true, Needs: Needs(isa.ToString()));

@@ -43,7 +43,7 @@ public sealed class ConvInt8Vector128
     private readonly int _groups, _groupDepth, _groupOutputs, _k, _kp;
     private readonly short[] _filter = [];   // [Cout][Kp], widened, zeros after K (portable GEMM only)
     private readonly int[] _bias = [];       // folded, see remarks (portable GEMM only)
-    private readonly RequantizeInt8Vector128 _requant;
+    private readonly RequantizeInt8Vector128? _requant;   // the portable GEMM's; the dot-product GEMM has its own
     private readonly sbyte _zeroPoint;
     private readonly GemmInt8Tile4x16? _dot;
     private readonly int _dotDepth;     // K rounded up to 4 for the dot-product GEMM (whatever im2col leaves after K meets zero weights), else K
@@ -106,7 +106,6 @@ public sealed class ConvInt8Vector128
         _groupOutputs = outShape.C / _groups;
         _k = filterShape.H * filterShape.W * _groupDepth;
         _kp = (int)PaddedDepth(filterShape);
-        _requant = new RequantizeInt8Vector128(q, outShape.C);
         _zeroPoint = (sbyte)(-q.InputOffset);
         _dotDepth = _k;
         if (_groups == 1 && tile is { } isa && ((_k + 3) & ~3) <= GemmInt8Tile4x16.MaxDepth)
@@ -120,6 +119,7 @@ public sealed class ConvInt8Vector128
             _dot = new GemmInt8Tile4x16(padded, outShape.C, _dotDepth, bias, q, isa);
             return;
         }
+        _requant = new RequantizeInt8Vector128(q, outShape.C);
         (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);
     }
 
@@ -160,7 +160,7 @@ public sealed class ConvInt8Vector128
                 GemmInt8Vector128.Run(ref cols, _kp, outW, _kp,
                     ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_filter), oc0 * _kp), _groupOutputs,
                     ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_bias), oc0),
-                    _requant, oc0, ref Unsafe.Add(ref outRow, oc0), cout);
+                    _requant!, oc0, ref Unsafe.Add(ref outRow, oc0), cout);
             }
         }
     }

@@ -24,7 +24,7 @@ public sealed class FullyConnectedInt8Vector128
 {
     private readonly short[] _filter;   // [units][depth], widened
     private readonly int[] _bias;       // folded
-    private readonly RequantizeInt8Vector128 _requant;
+    private readonly RequantizeInt8Vector128? _requant;   // the portable GEMM's; the dot-product GEMM has its own
     private readonly int _depth, _units;
     private readonly GemmInt8Tile4x16? _dot;
 
@@ -62,13 +62,13 @@ public sealed class FullyConnectedInt8Vector128
             throw new ArgumentException($"Bias has {bias.Length} values, expected {units}.", nameof(bias));
         _units = units;
         _depth = depth;
-        _requant = new RequantizeInt8Vector128(q, units);
         if (tile is { } isa && depth <= GemmInt8Tile4x16.MaxDepth)
         {
             _dot = new GemmInt8Tile4x16(filter, units, depth, bias, q, isa);
             (_filter, _bias) = ([], []);
             return;
         }
+        _requant = new RequantizeInt8Vector128(q, units);
         (_filter, _bias) = GemmInt8Vector128.Pack(filter, units, depth, depth, bias, q.InputOffset);
     }
 
@@ -95,6 +95,6 @@ public sealed class FullyConnectedInt8Vector128
         }
         GemmInt8Vector128.Run(ref MemoryMarshal.GetReference(input[(rowStart * _depth)..]), _depth, rowEnd - rowStart, _depth,
             ref MemoryMarshal.GetArrayDataReference(_filter), _units, ref MemoryMarshal.GetArrayDataReference(_bias),
-            _requant, 0, ref MemoryMarshal.GetReference(output[(rowStart * _units)..]), _units);
+            _requant!, 0, ref MemoryMarshal.GetReference(output[(rowStart * _units)..]), _units);
     }
 }

@@ -85,10 +85,11 @@ internal sealed partial class GemmInt8Tile4x16
     private const int PanelBytes = 16 * 1024;
 
     private readonly byte[] _packed;     // [block][group] in the ISA's order (ITileKernel.PackedIndex); padding 0
-    private readonly int[] _bias;        // ARM: bias + inputOffset·Σk f, padded to the blocks (x86 folds it into _requantX86)
+    private readonly int[] _bias;        // ARM: bias + inputOffset·Σk f, padded to the blocks (empty on x86: folded into _requantX86)
     private readonly RequantizeInt8Vector128? _requant;   // ARM epilogue
     private readonly RequantizeInt8X86? _requantX86;      // x86 epilogue: 16-column groups, bias folded in
     private readonly int _depth, _cols, _groups, _blocks;
+    private readonly bool _flipInLoop;   // x86, chosen at load: see MaxInLoopFlipDepth
 
     /// <summary>The instruction this instance runs.</summary>
     public GemmInt8Tile4x16Isa Isa { get; }
@@ -127,6 +128,7 @@ internal sealed partial class GemmInt8Tile4x16
         _cols = cols;
         _groups = (depth + 3) / 4;
         _blocks = (cols + BlockCols - 1) / BlockCols;
+        _flipInLoop = isa == GemmInt8Tile4x16Isa.AvxVnni && depth % 4 == 0 && depth <= MaxInLoopFlipDepth;
         _packed = isa switch
         {
             GemmInt8Tile4x16Isa.AvxVnni => Pack<AvxVnniTile<FlipInCopy>>(weights),
@@ -136,10 +138,10 @@ internal sealed partial class GemmInt8Tile4x16
         // x86 multiplies x + 128 (the flipped activations), so 128·Σk f comes off the bias as well.
         int activationShift = isa == GemmInt8Tile4x16Isa.AvxVnni ? 128 : 0;
         int maxAbsInput = Math.Max(Math.Abs(sbyte.MinValue + q.InputOffset), Math.Abs(sbyte.MaxValue + q.InputOffset));
-        _bias = new int[_blocks * BlockCols];
+        var folded = new int[_blocks * BlockCols];
         var channelAt = new int[_blocks * BlockCols];
         var bounds = new long[cols];
-        for (int c = 0; c < _bias.Length; c++)
+        for (int c = 0; c < folded.Length; c++)
         {
             channelAt[c] = c < cols ? c : -1;
             if (c >= cols)
@@ -152,13 +154,19 @@ internal sealed partial class GemmInt8Tile4x16
                 absSum += Math.Abs(f);
             }
             int b = bias.IsEmpty ? 0 : bias[c];
-            _bias[c] = unchecked(b + (q.InputOffset - activationShift) * sum);
+            folded[c] = unchecked(b + (q.InputOffset - activationShift) * sum);
             bounds[c] = Math.Abs((long)b) + absSum * maxAbsInput;   // |bias + Σk (x + inputOffset)·f|
         }
         if (isa == GemmInt8Tile4x16Isa.AvxVnni)
-            _requantX86 = new RequantizeInt8X86(q, channelAt, bounds, 16, _bias);
+        {
+            _requantX86 = new RequantizeInt8X86(q, channelAt, bounds, 16, folded);
+            _bias = [];
+        }
         else
+        {
             _requant = new RequantizeInt8Vector128(q, cols);
+            _bias = folded;
+        }
     }
 
     /// <summary>
@@ -198,7 +206,7 @@ internal sealed partial class GemmInt8Tile4x16
     {
         switch (Isa)
         {
-            case GemmInt8Tile4x16Isa.AvxVnni when _depth % 4 == 0 && _depth <= MaxInLoopFlipDepth:
+            case GemmInt8Tile4x16Isa.AvxVnni when _flipInLoop:
                 Run<AvxVnniTile<FlipInLoop>>(ref x, xStride, rows, ref output, outStride);
                 break;
             case GemmInt8Tile4x16Isa.AvxVnni:

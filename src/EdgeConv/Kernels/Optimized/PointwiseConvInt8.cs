@@ -123,7 +123,6 @@ public sealed class PointwiseConvInt8
         PointwiseConvInt8Vector128.Validate(q, filter, filterShape, bias);
         _inDepth = filterShape.C;
         _outDepth = filterShape.N;
-        _requant = new RequantizeInt8Vector128(q, _outDepth);
         GemmInt8Tile4x16Isa? gemm = isa switch
         {
             PointwiseConvInt8Isa.AvxVnni => GemmInt8Tile4x16Isa.AvxVnni,
@@ -136,6 +135,7 @@ public sealed class PointwiseConvInt8
             _dot = new GemmInt8Tile4x16(filter, _outDepth, _inDepth, bias, q, tileIsa);
             return;
         }
+        _requant = new RequantizeInt8Vector128(q, _outDepth);
         _filter16 = new short[filter.Length + WeightPadding];
         for (int i = 0; i < filter.Length; i++)
             _filter16[i] = filter[i];
@@ -152,11 +152,7 @@ public sealed class PointwiseConvInt8
 
     /// <summary>Runs the convolution: NHWC <paramref name="input"/> to NHWC <paramref name="output"/>. Allocates nothing.</summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape)
-        => Run(input, inShape, output, outShape, 0, outShape.N * outShape.H);
-
-    /// <summary>Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one (batch, y) pair of pixels.</summary>
-    public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
-        => RunPixels(input, inShape, output, outShape, rowStart * inShape.W, rowEnd * inShape.W);
+        => RunPixels(input, inShape, output, outShape, 0, outShape.N * outShape.H * outShape.W);
 
     /// <summary>Computes output pixels [<paramref name="first"/>, <paramref name="end"/>) in NHWC order (finer slices for threads than rows).</summary>
     public void RunPixels(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int first, int end)

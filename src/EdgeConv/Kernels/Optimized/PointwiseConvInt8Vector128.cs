@@ -92,11 +92,7 @@ public sealed class PointwiseConvInt8Vector128
 
     /// <summary>Runs the convolution: NHWC <paramref name="input"/> to NHWC <paramref name="output"/>. Allocates nothing.</summary>
     public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape)
-        => Run(input, inShape, output, outShape, 0, outShape.N * outShape.H);
-
-    /// <summary>Computes output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>), a row being one (batch, y) pair of pixels.</summary>
-    public void Run(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int rowStart, int rowEnd)
-        => RunPixels(input, inShape, output, outShape, rowStart * inShape.W, rowEnd * inShape.W);
+        => RunPixels(input, inShape, output, outShape, 0, outShape.N * outShape.H * outShape.W);
 
     /// <summary>Computes output pixels [<paramref name="first"/>, <paramref name="end"/>) in NHWC order (finer slices for threads than rows).</summary>
     public void RunPixels(ReadOnlySpan<sbyte> input, Shape4 inShape, Span<sbyte> output, Shape4 outShape, int first, int end)

@@ -375,6 +375,17 @@ public class OptimizedKernelEquivalenceTests
                         image: new Shape4(batches, size, size + rng.Next(0, 3), 3), groups: 1);
                     AssertEqualsReference(variant, c, $"stem {padding} batch {batches} {act}");
                 }
+        // Filter rows of 8 to 32 bytes (kw·Cin), which im2col copies row by row for the windows inside the image's width:
+        // both ends of each copy form (words up to 16 bytes, vectors above), every stride and padding.
+        foreach (var (cin, k) in new[] { (4, 2), (3, 3), (5, 3), (3, 5), (8, 2), (17, 1), (6, 3), (4, 5), (32, 1), (11, 3), (3, 7) })
+            foreach (int stride in new[] { 1, 2, 3 })
+                foreach (var padding in new[] { Padding.Same, Padding.Valid })
+                {
+                    int size = rng.Next(k + 1, 16);
+                    var c = RandomConv(rng, cin, RandomTensors.Pick(rng, 3, 8, 16, 24), kh: k, kw: k, stride: stride, dilation: 1, padding: padding,
+                        act: RandomTensors.Pick(rng, Activations), image: new Shape4(1, size, size + rng.Next(0, 4), cin), groups: 1);
+                    AssertEqualsReference(variant, c, $"filter row {k}x{cin} s{stride} {padding}");
+                }
         foreach (int groups in new[] { 2, 3, 4 })
             foreach (int perGroupIn in new[] { 1, 3, 8, 17 })
                 foreach (int perGroupOut in new[] { 1, 4, 5, 16 })

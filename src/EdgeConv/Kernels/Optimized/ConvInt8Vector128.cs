@@ -46,6 +46,7 @@ public sealed class ConvInt8Vector128
     private readonly RequantizeInt8Vector128? _requant;   // the portable GEMM's; the dot-product GEMM has its own
     private readonly sbyte _zeroPoint;
     private readonly GemmInt8Tile4x16? _dot;
+    private readonly int _insideFrom, _insideTo;   // output columns whose windows lie inside the image's width
     private readonly int _dotDepth;     // K rounded up to 4 for the dot-product GEMM (whatever im2col leaves after K meets zero weights), else K
 
     /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c>, <c>ArmNeon</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
@@ -107,6 +108,7 @@ public sealed class ConvInt8Vector128
         _k = filterShape.H * filterShape.W * _groupDepth;
         _kp = (int)PaddedDepth(filterShape);
         _zeroPoint = (sbyte)(-q.InputOffset);
+        (_insideFrom, _insideTo) = InsideColumns(g, inShape.W, filterShape.W, outShape.W);
         _dotDepth = _k;
         if (_groups == 1 && tile is { } isa && ((_k + 3) & ~3) <= GemmInt8Tile4x16.MaxDepth)
         {
@@ -121,6 +123,16 @@ public sealed class ConvInt8Vector128
         }
         _requant = new RequantizeInt8Vector128(q, outShape.C);
         (_filter, _bias) = GemmInt8Vector128.Pack(filter, outShape.C, _k, _kp, bias, q.InputOffset);
+    }
+
+    /// <summary>The output columns [from, to) whose windows start at or after the image's first column and end before its last.</summary>
+    private static (int From, int To) InsideColumns(ConvGeometry g, int inW, int kw, int outW)
+    {
+        long from = ((long)g.PadLeft + g.StrideW - 1) / g.StrideW;
+        long reach = (long)inW - 1 - (long)(kw - 1) * g.DilationW + g.PadLeft;   // ox·stride may be at most this
+        long to = reach < 0 ? 0 : reach / g.StrideW + 1;
+        from = Math.Min(from, outW);
+        return ((int)from, (int)Math.Clamp(to, from, outW));
     }
 
     /// <summary>Runs the whole convolution (every output row); see the row-range overload.</summary>
@@ -201,30 +213,24 @@ public sealed class ConvInt8Vector128
         bool contiguous = _groups == 1 && dilW == 1;
         int iy0 = oy * _g.StrideH - _g.PadTop;
         var image = input.Slice(b * inH * inW * inC, inH * inW * inC);
-        // The stem's case (one group, undilated rows of 8 to 32 bytes, most windows inside the image): refs and
-        // word copies, no slices; the span path below takes the windows that cross the left or right border.
-        // The bytes between K and the GEMM's depth are left as they are: their weights are zero.
-        bool words = contiguous && tapRun is >= 8 and <= 32;
-        ref sbyte img = ref MemoryMarshal.GetReference(image);
-        ref sbyte col = ref MemoryMarshal.GetReference(columns);
+        // The windows wholly inside the image's width, for the stem's case (one group, undilated filter rows of 8
+        // to 32 bytes): filter row by filter row, in a loop of its own. The bytes between K and the GEMM's depth
+        // are left as they are: their weights are zero.
+        int from = _outShape.W, to = _outShape.W;
+        if (contiguous && tapRun is >= 8 and <= 32 && _insideFrom < _insideTo)
+        {
+            (from, to) = (_insideFrom, _insideTo);
+            CopyInsideWindows(ref MemoryMarshal.GetReference(image), iy0, ref MemoryMarshal.GetReference(columns));
+        }
         for (int ox = 0; ox < _outShape.W; ox++)
         {
-            int ix0 = ox * _g.StrideW - _g.PadLeft;
-            bool inside = ix0 >= 0 && ix0 + (kw - 1) * dilW < inW;
-            if (words && inside && (ox + 1) * _kp <= columns.Length)
+            if (ox == from)
             {
-                ref sbyte row = ref Unsafe.Add(ref col, ox * _kp);
-                for (int ky = 0; ky < kh; ky++)
-                {
-                    int iy = iy0 + ky * _g.DilationH;
-                    ref sbyte taps = ref Unsafe.Add(ref row, ky * tapRun);
-                    if ((uint)iy < (uint)inH)
-                        CopyRun(ref Unsafe.Add(ref img, (iy * inW + ix0) * inC), ref taps, tapRun);
-                    else
-                        Unsafe.InitBlockUnaligned(ref Unsafe.As<sbyte, byte>(ref taps), (byte)_zeroPoint, (uint)tapRun);
-                }
+                ox = to - 1;
                 continue;
             }
+            int ix0 = ox * _g.StrideW - _g.PadLeft;
+            bool inside = ix0 >= 0 && ix0 + (kw - 1) * dilW < inW;
             var dst = columns.Slice(ox * _kp, _k);
             for (int ky = 0; ky < kh; ky++)
             {
@@ -249,6 +255,54 @@ public sealed class ConvInt8Vector128
                         CopySmall(image.Slice(rowBase + ix * inC, depth), tap);
                     else
                         tap.Fill(_zeroPoint);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The receptive fields of output columns [<see cref="_insideFrom"/>, <see cref="_insideTo"/>) of one output row
+    /// (first input row <paramref name="iy0"/>), whose windows lie inside the image's width: one filter row of
+    /// 8 to 32 bytes at a time for all of them, as two overlapping words or vectors, or the zero point for a row
+    /// above or below the image. Every value is a local, so the loop keeps them in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private void CopyInsideWindows(ref sbyte image, int iy0, ref sbyte columns)
+    {
+        int inH = _inShape.H, inW = _inShape.W, inC = _inShape.C, kh = _filterShape.H, dilH = _g.DilationH;
+        int tapRun = _filterShape.W * _groupDepth, count = _insideTo - _insideFrom;
+        nint kp = _kp, step = (nint)_g.StrideW * inC;
+        ref byte dst0 = ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref columns, (nint)_insideFrom * kp));
+        byte zeroPoint = (byte)_zeroPoint;
+        for (int ky = 0; ky < kh; ky++)
+        {
+            int iy = iy0 + ky * dilH;
+            ref byte dst = ref Unsafe.Add(ref dst0, ky * tapRun);
+            if ((uint)iy >= (uint)inH)
+            {
+                for (int i = 0; i < count; i++, dst = ref Unsafe.Add(ref dst, kp))
+                    Unsafe.InitBlockUnaligned(ref dst, zeroPoint, (uint)tapRun);
+                continue;
+            }
+            ref byte src = ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref image, ((nint)iy * inW + (nint)_insideFrom * _g.StrideW - _g.PadLeft) * inC));
+            nint last = tapRun <= 16 ? tapRun - 8 : tapRun - 16;
+            if (tapRun <= 16)
+            {
+                for (int i = 0; i < count; i++, src = ref Unsafe.Add(ref src, step), dst = ref Unsafe.Add(ref dst, kp))
+                {
+                    ulong head = Unsafe.ReadUnaligned<ulong>(ref src), tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, last));
+                    Unsafe.WriteUnaligned(ref dst, head);
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, last), tail);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < count; i++, src = ref Unsafe.Add(ref src, step), dst = ref Unsafe.Add(ref dst, kp))
+                {
+                    var head = Vector128.LoadUnsafe(ref src);
+                    var tail = Vector128.LoadUnsafe(ref src, (nuint)last);
+                    head.StoreUnsafe(ref dst);
+                    tail.StoreUnsafe(ref dst, (nuint)last);
                 }
             }
         }

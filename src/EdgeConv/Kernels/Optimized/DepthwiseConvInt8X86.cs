@@ -496,7 +496,19 @@ public sealed class DepthwiseConvInt8X86
         ref int operands = ref requant.Operands;
         int quads = _quads, depth = _depth, outW = _outShape.W, blocks32 = _blocks32, rowBytes = outW * depth;
         nint pixel = _positions * 4 * _groups, blockWeights = 4 * quads * TDot.UnitBytes;
-        for (int ox = 0; ox < outW; ox++)
+        int ox = 0;
+        // A layer of at most 16 channels (one block of 8 or 16 per pixel) takes 4 or 2 pixels per call, in the
+        // four accumulators a block of 32 would use: one call, one weight load per quad and one load of the
+        // requantization operands serve them all.
+        if (blocks32 == 0 && _block8)
+            for (; ox <= outW - 4; ox += 4)
+                PixelsOutOfLine<TDot, TReq, TRows, One>(ref Unsafe.Add(ref rows, ox * pixel), pixel, ref offA, ref offB, quads, ref weights, ref bias,
+                    ref operands, requant, ref Unsafe.Add(ref dstA, ox * depth), ref Unsafe.Add(ref dstB, ox * depth), depth, rowBytes - ox * depth);
+        else if (blocks32 == 0 && _block16)
+            for (; ox <= outW - 2; ox += 2)
+                PixelsOutOfLine<TDot, TReq, TRows, Two>(ref Unsafe.Add(ref rows, ox * pixel), pixel, ref offA, ref offB, quads, ref weights, ref bias,
+                    ref operands, requant, ref Unsafe.Add(ref dstA, ox * depth), ref Unsafe.Add(ref dstB, ox * depth), depth, rowBytes - ox * depth);
+        for (; ox < outW; ox++)
         {
             // Per block, the refs move on: quads by 32·4 bytes, weights by a block's units, outputs by 32.
             ref byte x = ref Unsafe.Add(ref rows, ox * pixel);
@@ -534,6 +546,73 @@ public sealed class DepthwiseConvInt8X86
         ref byte w, ref int bias, ref int operands, RequantizeInt8X86 requant, ref sbyte yA, ref sbyte yB, int room)
         where TDot : struct, IQuadDot where TReq : struct, IRequantForm where TRows : struct, IRowCount where TWidth : struct, IBlockWidth =>
         Block<TDot, TReq, TRows, TWidth>(ref x, ref offA, ref offB, quads, ref w, ref bias, ref operands, requant, ref yA, ref yB, room);
+
+    /// <summary>
+    /// The only block (of <typeparamref name="TWidth"/> = 1 or 2 quad vectors) of 4 / <typeparamref name="TWidth"/>
+    /// consecutive pixels, the first at <paramref name="x"/> and each next one <paramref name="pixel"/> bytes on, for
+    /// one or two rows: accumulator vector v belongs to pixel v / W and holds that pixel's vector v mod W. Outputs
+    /// are stored pixel by pixel in order, <paramref name="depth"/> bytes apart, so that a pixel's surplus bytes are
+    /// rewritten by the next.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PixelsOutOfLine<TDot, TReq, TRows, TWidth>(ref byte x, nint pixel, ref int offA, ref int offB, int quads,
+        ref byte w, ref int bias, ref int operands, RequantizeInt8X86 requant, ref sbyte yA, ref sbyte yB, int depth, int room)
+        where TDot : struct, IQuadDot where TReq : struct, IRequantForm where TRows : struct, IRowCount where TWidth : struct, IBlockWidth
+    {
+        int width = TWidth.Vectors;
+        nint unit = TDot.UnitBytes;
+        // Vector v reads pixel v / W at x + (v / W)·pixel + 32·(v mod W), weights of unit v mod W, bias and operands of lanes 8·(v mod W).
+        nint x1 = width == 1 ? pixel : 32, x2 = width == 1 ? 2 * pixel : pixel, x3 = width == 1 ? 3 * pixel : pixel + 32;
+        nint w1 = width == 1 ? 0 : unit;
+        var bias0 = Vector256.LoadUnsafe(ref bias);
+        var bias1 = width == 1 ? bias0 : Vector256.LoadUnsafe(ref bias, 8);
+        Vector256<int> a0 = bias0, a1 = bias1, a2 = bias0, a3 = bias1;
+        Vector256<int> b0 = bias0, b1 = bias1, b2 = bias0, b3 = bias1;
+        for (int q = 0; q < quads; q++)
+        {
+            ref byte wq = ref Unsafe.Add(ref w, q * width * unit);
+            ref byte xa = ref Unsafe.Add(ref x, Unsafe.Add(ref offA, q));
+            a0 = TDot.Dot(a0, Vector256.LoadUnsafe(ref xa), ref wq);
+            a1 = TDot.Dot(a1, Vector256.LoadUnsafe(ref Unsafe.Add(ref xa, x1)), ref Unsafe.Add(ref wq, w1));
+            a2 = TDot.Dot(a2, Vector256.LoadUnsafe(ref Unsafe.Add(ref xa, x2)), ref wq);
+            a3 = TDot.Dot(a3, Vector256.LoadUnsafe(ref Unsafe.Add(ref xa, x3)), ref Unsafe.Add(ref wq, w1));
+            if (TRows.Two)
+            {
+                ref byte xb = ref Unsafe.Add(ref x, Unsafe.Add(ref offB, q));
+                b0 = TDot.Dot(b0, Vector256.LoadUnsafe(ref xb), ref wq);
+                b1 = TDot.Dot(b1, Vector256.LoadUnsafe(ref Unsafe.Add(ref xb, x1)), ref Unsafe.Add(ref wq, w1));
+                b2 = TDot.Dot(b2, Vector256.LoadUnsafe(ref Unsafe.Add(ref xb, x2)), ref wq);
+                b3 = TDot.Dot(b3, Vector256.LoadUnsafe(ref Unsafe.Add(ref xb, x3)), ref Unsafe.Add(ref wq, w1));
+            }
+        }
+        ref int operands1 = ref width == 1 ? ref operands : ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(8));
+        Requantize<TReq, TRows>(requant, ref a0, ref b0, ref operands);
+        Requantize<TReq, TRows>(requant, ref a1, ref b1, ref operands1);
+        Requantize<TReq, TRows>(requant, ref a2, ref b2, ref operands);
+        Requantize<TReq, TRows>(requant, ref a3, ref b3, ref operands1);
+        if (width == 1)
+        {
+            Store<One>(requant, a0, default, default, default, ref yA, room);
+            Store<One>(requant, a1, default, default, default, ref Unsafe.Add(ref yA, depth), room - depth);
+            Store<One>(requant, a2, default, default, default, ref Unsafe.Add(ref yA, 2 * depth), room - 2 * depth);
+            Store<One>(requant, a3, default, default, default, ref Unsafe.Add(ref yA, 3 * depth), room - 3 * depth);
+            if (TRows.Two)
+            {
+                Store<One>(requant, b0, default, default, default, ref yB, room);
+                Store<One>(requant, b1, default, default, default, ref Unsafe.Add(ref yB, depth), room - depth);
+                Store<One>(requant, b2, default, default, default, ref Unsafe.Add(ref yB, 2 * depth), room - 2 * depth);
+                Store<One>(requant, b3, default, default, default, ref Unsafe.Add(ref yB, 3 * depth), room - 3 * depth);
+            }
+            return;
+        }
+        Store<Two>(requant, a0, a1, default, default, ref yA, room);
+        Store<Two>(requant, a2, a3, default, default, ref Unsafe.Add(ref yA, depth), room - depth);
+        if (TRows.Two)
+        {
+            Store<Two>(requant, b0, b1, default, default, ref yB, room);
+            Store<Two>(requant, b2, b3, default, default, ref Unsafe.Add(ref yB, depth), room - depth);
+        }
+    }
 
     /// <summary>
     /// One block of <typeparamref name="TWidth"/> quad vectors of one pixel, for one or two rows: accumulate

@@ -9,11 +9,11 @@ using EdgeConv.Tests.Support;
 namespace EdgeConv.Tests.Kernels;
 
 /// <summary>
-/// <see cref="AddInt8Vector128"/> and <see cref="AddInt8Avx2"/> against <see cref="AddInt8Reference"/> and
+/// <see cref="AddInt8Vector128"/> and <see cref="AddInt8X86"/> (AVX2 and AVX-512) against <see cref="AddInt8Reference"/> and
 /// <see cref="SubInt8Reference"/> on same-shape inputs, for exact equality: every pair of int8 values under extreme
 /// zero points, scales and raw multipliers and shifts; and <see cref="AddInt8InputRescale"/>'s formula against the
 /// reference's rescale on every int8 value. The kernels are called directly, so the pass without SIMD still runs the
-/// Vector128 one on the software fallback; the AVX2 one skips, saying so, where the CPU lacks AVX2.
+/// Vector128 one on the software fallback; the AVX2 and AVX-512 ones skip, saying so, where the CPU lacks them.
 /// </summary>
 [Trait("Category", "Kernel")]
 public class AddInt8OptimizedTests
@@ -27,14 +27,14 @@ public class AddInt8OptimizedTests
 
     private static readonly FusedActivation[] Activations = OptimizedKernelEquivalenceTests.Activations;
 
-    public static TheoryData<string> Variants() => ["Vector128", "Avx2"];
+    public static TheoryData<string> Variants() => ["Vector128", "Avx2", "Avx512"];
 
     public static TheoryData<string, bool> VariantsAndOps() => new()
     {
-        { "Vector128", false }, { "Vector128", true }, { "Avx2", false }, { "Avx2", true },
+        { "Vector128", false }, { "Vector128", true }, { "Avx2", false }, { "Avx2", true }, { "Avx512", false }, { "Avx512", true },
     };
 
-    /// <summary>The kernel called <paramref name="variant"/>, prepared; skips the test where the CPU lacks AVX2.</summary>
+    /// <summary>The kernel called <paramref name="variant"/>, prepared; skips the test where the CPU lacks its instructions.</summary>
     private static Action<sbyte[], sbyte[], sbyte[]> Prepare(string variant, AddInt8Params p, bool subtract)
     {
         if (variant == "Vector128")
@@ -42,10 +42,11 @@ public class AddInt8OptimizedTests
             var kernel = new AddInt8Vector128(p, subtract);
             return (a, b, o) => kernel.Run(a, b, o);
         }
-        if (!AddInt8Avx2.IsSupported)
-            Assert.Skip("AddInt8Avx2 needs AVX2, which this CPU (as the runtime reports it) lacks.");
-        var avx2 = new AddInt8Avx2(p, subtract);
-        return (a, b, o) => avx2.Run(a, b, o);
+        var isa = Enum.Parse<AddInt8X86Isa>(variant);
+        if (!AddInt8X86.IsSupported(isa))
+            Assert.Skip($"AddInt8X86({isa}) needs instructions this CPU (as the runtime reports it) lacks.");
+        var x86 = new AddInt8X86(p, isa, subtract);
+        return (a, b, o) => x86.Run(a, b, o);
     }
 
     /// <summary>Both operators, every scale set, zero points at -128, 0 and 127, every activation, over all 65,536 pairs.</summary>
@@ -171,17 +172,17 @@ public class AddInt8OptimizedTests
     {
         var p = AddInt8Reference.Prepare(0.1f, 0, 0.2f, 1, 0.3f, 2, FusedActivation.None);
         Assert.True(AddInt8Vector128.IsApplicable(p));
-        Assert.True(AddInt8Avx2.IsApplicable(p));
+        Assert.True(AddInt8X86.IsApplicable(p));
         Assert.False(AddInt8Vector128.IsApplicable(p with { Input1Shift = -32 }));
         Assert.False(AddInt8Vector128.IsApplicable(p with { OutputShift = 1 }));
         Assert.False(AddInt8Vector128.IsApplicable(p with { LeftShift = 19 }));
         Assert.False(AddInt8Vector128.IsApplicable(p with { Input2Multiplier = -5 }));
         Assert.False(AddInt8Vector128.IsApplicable(p with { OutputMultiplier = -5 }));
         Assert.False(AddInt8Vector128.IsApplicable(p with { Input1Offset = 129 }));
-        Assert.False(AddInt8Avx2.IsApplicable(p with { Input2Offset = -128 }));
+        Assert.False(AddInt8X86.IsApplicable(p with { Input2Offset = -128 }));
         Assert.Throws<ArgumentException>(() => new AddInt8Vector128(p with { Input2Shift = -40 }));
-        if (AddInt8Avx2.IsSupported)
-            Assert.Throws<ArgumentException>(() => new AddInt8Avx2(p with { Input2Shift = -40 }));
+        foreach (var isa in Enum.GetValues<AddInt8X86Isa>())
+            Assert.Throws<ArgumentException>(() => new AddInt8X86(p with { Input2Shift = -40 }, isa));
     }
 
     [Theory]
@@ -198,14 +199,14 @@ public class AddInt8OptimizedTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    /// <summary>The interpreter runs MobileNetV2's residual ADDs on the AVX2 kernel, else on the Vector128 one where Vector128 is accelerated.</summary>
+    /// <summary>The interpreter runs MobileNetV2's residual ADDs on the AVX-512 kernel, else the AVX2 one, else the Vector128 one where Vector128 is accelerated.</summary>
     [Fact]
     public void Interpreter_ChoosesKernel_ForMobileNetV2Residuals()
     {
         var model = Model.Load(SharedFiles.Require("models", "mobilenet_v2_quantized_1x3x224x224.tflite"));
         var adds = model.Operations.Where(o => o.Op == "ADD").ToList();
         Assert.NotEmpty(adds);
-        string expected = AddInt8Avx2.IsSupported ? "AddInt8Avx2" : Vector128.IsHardwareAccelerated ? "AddInt8Vector128" : "AddInt8Reference";
+        string expected = AddInt8X86.Best is { } isa ? $"AddInt8X86({isa})" : Vector128.IsHardwareAccelerated ? "AddInt8Vector128" : "AddInt8Reference";
         Assert.All(adds, o => Assert.Equal(expected, o.Kernel));
     }
 

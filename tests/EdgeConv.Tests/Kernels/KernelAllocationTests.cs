@@ -51,7 +51,7 @@ public class KernelAllocationTests
             .Select(w => new Pool2DInt8Vector(isMax, poolGeometry, 2, 2, -128, 127, shape, pooled, w))).ToArray();
         var pooledOut = new sbyte[pooled.FlatSize];
         var addVector = new AddInt8Vector128(add);
-        var subAvx2 = AddInt8Avx2.IsSupported ? new AddInt8Avx2(sub, subtract: true) : null;
+        var subX86 = Enum.GetValues<AddInt8X86Isa>().Where(AddInt8X86.IsSupported).Select(isa => new AddInt8X86(sub, isa, subtract: true)).ToArray();
         var pad = new Pad4DVector128([1, 3, 3, 8], [0, 1, 0, 2], [1, 4, 3, 10], [0]);
         var padded = new byte[4 * 3 * 10];
         var meanVector = new MeanInt8Vector128(meanP, shape);
@@ -95,7 +95,8 @@ public class KernelAllocationTests
             foreach (var pool in pools)
                 pool.Run(a, pooledOut, 0, pooled.N * pooled.H);
             addVector.Run(a, a, q);
-            subAvx2?.Run(a, a, q);
+            foreach (var kernel in subX86)
+                kernel.Run(a, a, q);
             pad.Run(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), padded);
             meanVector.Run(a, mean);
         }

@@ -9,7 +9,7 @@ namespace EdgeConv.Kernels.Optimized;
 /// <summary>
 /// One input's rescale in TFLite's int8 ADD/SUB,
 /// <c>MultiplyByQuantizedMultiplierSmallerThanOneExp((v + offset) &lt;&lt; 20, m, shift)</c> for an int8 v, as int32
-/// multiplies, adds and shifts: no 64-bit product. Shared by <see cref="AddInt8Vector128"/> and <see cref="AddInt8Avx2"/>.
+/// multiplies, adds and shifts: no 64-bit product. Shared by <see cref="AddInt8Vector128"/> and <see cref="AddInt8X86"/>.
 /// </summary>
 /// <remarks>
 /// <para>With x = v + offset (|x| ≤ 255), L = 20 the left shift, r = −shift ∈ [0, 31] and m ≥ 0:</para>
@@ -184,6 +184,13 @@ internal interface IAddInt8Loop
 /// </summary>
 internal static class AddInt8Loop
 {
+    /// <summary>Throws <see cref="ArgumentException"/> unless <see cref="AddInt8Vector128.IsApplicable"/>: the limits every ADD/SUB kernel shares.</summary>
+    public static void CheckApplicable(in AddInt8Params p)
+    {
+        if (!AddInt8Vector128.IsApplicable(p))
+            throw new ArgumentException($"ADD parameters {p} are outside the ADD kernels' limits (left shift 20, shifts in [-31, 0], multipliers >= 0, int8 zero points and clamp).", nameof(p));
+    }
+
     /// <summary>
     /// <paramref name="output"/>[i] = <paramref name="input1"/>[i] ⊕ <paramref name="input2"/>[i] for every i of
     /// <paramref name="output"/> (both inputs at least as long).

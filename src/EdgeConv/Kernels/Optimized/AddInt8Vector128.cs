@@ -43,8 +43,7 @@ public sealed class AddInt8Vector128
     /// <summary>Prepares the kernel; <paramref name="subtract"/> makes it SUB. Throws <see cref="ArgumentException"/> unless <see cref="IsApplicable"/>.</summary>
     public AddInt8Vector128(in AddInt8Params p, bool subtract = false)
     {
-        if (!IsApplicable(p))
-            throw new ArgumentException($"ADD parameters {p} are outside this kernel's limits (left shift 20, shifts in [-31, 0], multipliers >= 0, int8 zero points and clamp).", nameof(p));
+        AddInt8Loop.CheckApplicable(p);
         _p = p;
         _subtract = subtract;
         _r1 = new AddInt8InputRescale(p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.LeftShift);

@@ -21,7 +21,7 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
     private readonly bool _isFloat;
     private readonly BuiltinOp _op;
     private readonly AddInt8Vector128? _addVector;   // same-shape int8 ADD/SUB where Vector128 is accelerated and AVX2 is not
-    private readonly AddInt8Avx2? _addAvx2;          // same-shape int8 ADD/SUB on AVX2
+    private readonly AddInt8X86? _addX86;            // same-shape int8 ADD/SUB on AVX-512 or AVX2
 
     public BinaryElementwiseOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -55,15 +55,15 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
         }
         if (_op != BuiltinOp.Mul && _aShape == _bShape && AddInt8Vector128.IsApplicable(_addOrSub))
         {
-            if (AddInt8Avx2.IsSupported)
-                _addAvx2 = new AddInt8Avx2(_addOrSub, subtract: _op == BuiltinOp.Sub);
+            if (AddInt8X86.Best is { } isa)
+                _addX86 = new AddInt8X86(_addOrSub, isa, subtract: _op == BuiltinOp.Sub);
             else if (Vector128.IsHardwareAccelerated)
                 _addVector = new AddInt8Vector128(_addOrSub, subtract: _op == BuiltinOp.Sub);
         }
     }
 
     public override string KernelName => _op switch { BuiltinOp.Add => "Add", BuiltinOp.Sub => "Sub", _ => "Mul" }
-        + (_isFloat ? "Float" : _addAvx2 is not null ? "Int8Avx2" : _addVector is not null ? "Int8Vector128" : "Int8Reference") + (_aShape == _bShape ? "" : "(broadcast)");
+        + (_isFloat ? "Float" : _addX86 is not null ? $"Int8X86({_addX86.Isa})" : _addVector is not null ? "Int8Vector128" : "Int8Reference") + (_aShape == _bShape ? "" : "(broadcast)");
 
     public override string Describe() => Info.Options.Activation.ToString();
 
@@ -74,7 +74,7 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
             ExecuteFloat(m, Info.Options.Activation);
             return;
         }
-        if (_addAvx2 is not null || _addVector is not null)
+        if (_addX86 is not null || _addVector is not null)
         {
             ExecuteRows(m, 0, Math.Max(ParallelRows, 1), default);
             return;
@@ -91,7 +91,7 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
     }
 
     /// <summary>A vector ADD/SUB splits its elements into rows of <see cref="ParallelChunk"/> (the last one takes the rest); other forms run whole.</summary>
-    public int ParallelRows => _addAvx2 is not null || _addVector is not null ? _outShape.FlatSize / ParallelChunk : 0;
+    public int ParallelRows => _addX86 is not null || _addVector is not null ? _outShape.FlatSize / ParallelChunk : 0;
 
     public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
     {
@@ -100,8 +100,8 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
         var a = m.Read<sbyte>(_a)[from..to];
         var b = m.Read<sbyte>(_b)[from..to];
         var o = m.Write<sbyte>(_output)[from..to];
-        if (_addAvx2 is not null)
-            _addAvx2.Run(a, b, o);
+        if (_addX86 is not null)
+            _addX86.Run(a, b, o);
         else
             _addVector!.Run(a, b, o);
     }

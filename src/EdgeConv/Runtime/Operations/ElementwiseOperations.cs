@@ -164,45 +164,43 @@ internal sealed class SoftmaxOperation : Operation
     }
 }
 
-/// <summary>LOGISTIC and HARD_SWISH, int8 or float32.</summary>
+/// <summary>LOGISTIC and HARD_SWISH, int8 (a table of the reference kernel, see <see cref="LookupTableInt8"/>) or float32.</summary>
 internal sealed class ActivationOperation : Operation
 {
     private readonly int _input, _output;
-    private readonly LogisticInt8Params _logistic;
-    private readonly HardSwishInt8Params _hardSwish;
-    private readonly bool _isFloat, _isLogistic;
+    private readonly LookupTableInt8? _table;
+    private readonly bool _isLogistic;
 
     public ActivationOperation(PrepareContext ctx) : base(ctx.Op)
     {
         _isLogistic = ctx.Op.Op == BuiltinOp.Logistic;
         var u = ctx.Unary();
-        (_input, _output, _isFloat) = (u.Input, u.Output, u.IsFloat);
-        if (_isFloat)
+        (_input, _output) = (u.Input, u.Output);
+        if (u.IsFloat)
             return;
         var (si, zi, so, zo) = (u.InputScale, u.InputZeroPoint, u.OutputScale, u.OutputZeroPoint);
         if (_isLogistic)
-            _logistic = ctx.Guard(() => LogisticInt8Reference.Prepare(si, zi, so, zo));
+        {
+            var p = ctx.Guard(() => LogisticInt8Reference.Prepare(si, zi, so, zo));
+            _table = LookupTableInt8.Of((x, y) => LogisticInt8Reference.Run(p, x, y));
+        }
         else
-            _hardSwish = ctx.Guard(() => HardSwishInt8Reference.Prepare(si, zi, so, zo));
+        {
+            var p = ctx.Guard(() => HardSwishInt8Reference.Prepare(si, zi, so, zo));
+            _table = LookupTableInt8.Of((x, y) => HardSwishInt8Reference.Run(p, x, y));
+        }
     }
 
-    public override string KernelName => (_isLogistic ? "Logistic" : "HardSwish") + (_isFloat ? "Float" : "Int8Reference");
+    public override string KernelName => _table?.Name ?? (_isLogistic ? "LogisticFloat" : "HardSwishFloat");
 
     public override void Execute(TensorMemory m)
     {
-        if (_isFloat)
-        {
-            if (_isLogistic) LogisticFloat.Run(m.Read<float>(_input), m.Write<float>(_output));
-            else HardSwishFloat.Run(m.Read<float>(_input), m.Write<float>(_output));
-        }
+        if (_table is not null)
+            _table.Run(m.Read<sbyte>(_input), m.Write<sbyte>(_output));
         else if (_isLogistic)
-        {
-            LogisticInt8Reference.Run(_logistic, m.Read<sbyte>(_input), m.Write<sbyte>(_output));
-        }
+            LogisticFloat.Run(m.Read<float>(_input), m.Write<float>(_output));
         else
-        {
-            HardSwishInt8Reference.Run(_hardSwish, m.Read<sbyte>(_input), m.Write<sbyte>(_output));
-        }
+            HardSwishFloat.Run(m.Read<float>(_input), m.Write<float>(_output));
     }
 }
 
@@ -265,7 +263,7 @@ internal sealed class QuantizeOperation : Operation
 {
     private readonly int _input, _output;
     private readonly QuantizeFloatParams _fromFloat;
-    private readonly RequantizeParams _requantize;
+    private readonly LookupTableInt8? _requantize;   // int8 -> int8: a table of the reference (see LookupTableInt8)
     private readonly DequantizeParams _dequantize;
     private readonly int _mode; // 0 float->int8, 1 int8->int8, 2 int8->float
 
@@ -295,14 +293,15 @@ internal sealed class QuantizeOperation : Operation
         {
             var (si, zi) = ctx.Int8Quant(input, "input");
             _mode = 1;
-            _requantize = ctx.Guard(() => QuantizeReference.PrepareRequantize(si, zi, so, zo));
+            var p = ctx.Guard(() => QuantizeReference.PrepareRequantize(si, zi, so, zo));
+            _requantize = LookupTableInt8.Of((x, y) => QuantizeReference.Run(p, x, y));
         }
     }
 
     public override string KernelName => _mode switch
     {
         0 => "QuantizeReference(float->int8)",
-        1 => "QuantizeReference(int8->int8)",
+        1 => $"{_requantize!.Name}(int8->int8)",
         _ => "DequantizeReference",
     };
 
@@ -311,7 +310,7 @@ internal sealed class QuantizeOperation : Operation
         switch (_mode)
         {
             case 0: QuantizeReference.Run(_fromFloat, m.Read<float>(_input), m.Write<sbyte>(_output)); break;
-            case 1: QuantizeReference.Run(_requantize, m.Read<sbyte>(_input), m.Write<sbyte>(_output)); break;
+            case 1: _requantize!.Run(m.Read<sbyte>(_input), m.Write<sbyte>(_output)); break;
             default: DequantizeReference.Run(_dequantize, m.Read<sbyte>(_input), m.Write<float>(_output)); break;
         }
     }

@@ -180,7 +180,7 @@ internal interface IAddInt8Loop
 
 /// <summary>
 /// What the ADD/SUB kernels share around their vector loops: the span checks, the operator and both rescale forms
-/// picked as types (so that the loop body has no branch), and the reference's scalar rule for the tail.
+/// picked as types (so that the loop body has no branch), and the tail: one more pass on padded copies.
 /// </summary>
 internal static class AddInt8Loop
 {
@@ -206,9 +206,30 @@ internal static class AddInt8Loop
         ref sbyte o = ref MemoryMarshal.GetReference(output);
         var args = new Args(ref a, ref b, ref o, n);
         int i = subtract ? Run<TLoop, AddInt8Sub>(loop, r1, r2, args) : Run<TLoop, AddInt8Add>(loop, r1, r2, args);
+        int rest = n - i;
+        if (rest is > 0 and < TailBytes)
+        {
+            // The last elements, fewer than a step (a channel row's end, run after run), through one more pass of the
+            // vector loop on copies padded to TailBytes: the padding lanes are never stored, and the copies keep an
+            // output that is one of the inputs right. One pass costs less than a few elements of the scalar rule.
+            Span<sbyte> tail = stackalloc sbyte[3 * TailBytes];
+            input1.Slice(i, rest).CopyTo(tail);
+            input2.Slice(i, rest).CopyTo(tail[TailBytes..]);
+            ref sbyte t = ref MemoryMarshal.GetReference(tail);
+            var padded = new Args(ref t, ref Unsafe.Add(ref t, TailBytes), ref Unsafe.Add(ref t, 2 * TailBytes), TailBytes);
+            int done = subtract ? Run<TLoop, AddInt8Sub>(loop, r1, r2, padded) : Run<TLoop, AddInt8Add>(loop, r1, r2, padded);
+            if (done == TailBytes)
+            {
+                tail.Slice(2 * TailBytes, rest).CopyTo(output[i..]);
+                return;
+            }
+        }
         for (; i < n; i++)
             Unsafe.Add(ref o, i) = AddInt8Reference.Combine(p, Unsafe.Add(ref a, i), Unsafe.Add(ref b, i), subtract);
     }
+
+    /// <summary>Every vector loop's steps divide this (AVX-512 and Vector128: 16; AVX2: 8 after its 32s).</summary>
+    private const int TailBytes = 16;
 
     /// <summary>The spans' starts and the length, passed along the dispatch.</summary>
     private readonly ref struct Args(ref sbyte a, ref sbyte b, ref sbyte o, int n)

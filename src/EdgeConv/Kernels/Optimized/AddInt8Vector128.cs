@@ -19,7 +19,7 @@ namespace EdgeConv.Kernels.Optimized;
 /// No step overflows int32: each rescaled input is at most 255·2^20·m/2^31 &lt; 2^28 in magnitude, so their sum
 /// or difference is below 2^29; the reference wraps nowhere either. The int32 results are narrowed with
 /// saturation and then clamped, which equals clamping first because the clamp bounds lie inside int8.</para>
-/// <para>Elements after the last multiple of 16 take the reference's scalar rule.</para>
+/// <para>Elements after the last multiple of 16 take one more step on padded copies (<see cref="AddInt8Loop"/>).</para>
 /// <para>Limits: left shift 20; the three shifts in [−31, 0]; multipliers ≥ 0; offsets minus int8 zero points;
 /// the clamp inside int8 (every ADD/SUB that <see cref="AddInt8Reference.Prepare"/> and
 /// <see cref="SubInt8Reference.Prepare"/> produce). An instance is immutable; <see cref="Run"/> allocates nothing and

@@ -36,7 +36,7 @@ public enum AddInt8X86Isa
 /// saturating first changes nothing because the clamp bounds lie inside int8. After the 32-element steps come
 /// 8-element steps. AVX-512 joins them with one <c>vpermt2d</c>, clamps the int32 lanes and narrows with
 /// <c>vpmovsdb</c>: on the AMD EPYC we measure on, 0.21 ns an element against AVX2's 0.34 (BlazeFace's ADDs, a
-/// quarter of the model on AVX2). Then, on either, the reference's scalar rule.</para>
+/// quarter of the model on AVX2). Then, on either, the last elements take one more pass on padded copies (<see cref="AddInt8Loop"/>).</para>
 /// <para>Limits: those of <see cref="AddInt8Vector128"/>. An instance is immutable; <see cref="Run"/> allocates
 /// nothing and may run on any slice (threads may split the elements); the output may be one of the inputs.</para>
 /// </remarks>

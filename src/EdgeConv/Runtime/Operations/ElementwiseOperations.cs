@@ -8,11 +8,26 @@ using EdgeConv.Quantization;
 namespace EdgeConv.Runtime.Operations;
 
 /// <summary>ADD, SUB and MUL, int8 or float32, same shape or 4-D broadcast.</summary>
+/// <remarks>
+/// Int8 runs a vector kernel on runs of equal length (<see cref="AddInt8X86"/>, <see cref="AddInt8Vector128"/>,
+/// <see cref="MulInt8Vector128"/>) wherever the shapes allow it: the same shape (split into chunks across threads);
+/// one input a row of channels ([N or 1, 1, 1, C]) or a single value against the other, whose runs then meet that row
+/// repeated to about 4 KB in the op's scratch at invoke. Other broadcasts, and parameters outside the kernels' limits,
+/// run the reference kernel.
+/// </remarks>
 internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
 {
-    // Elements per parallel row of a vector ADD/SUB: a tensor of fewer than two of them runs on one thread, since
-    // waking a worker costs about as much as the kernel takes for this many (~5 µs).
+    // Elements per parallel row of a same-shape vector ADD/SUB/MUL: a tensor of fewer than two of them runs on one
+    // thread, since waking a worker costs about as much as the kernel takes for this many (~5 µs).
     private const int ParallelChunk = 16384;
+
+    // Bytes of a broadcast operand's repeated row (see RepeatedRowRuns): enough that a kernel call per run costs little.
+    private const int RepeatedRow = 4096;
+
+    /// <summary>How the int8 vector kernel covers the output (see the remarks).</summary>
+    private enum Plan : byte { Reference, SameShape, ChannelRowA, ChannelRowB, ScalarA, ScalarB }
+
+    private delegate void Int8Runs(ReadOnlySpan<sbyte> input1, ReadOnlySpan<sbyte> input2, Span<sbyte> output);
 
     private readonly int _a, _b, _output;
     private readonly Shape4 _aShape, _bShape, _outShape;
@@ -20,8 +35,9 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
     private readonly MulInt8Params _mul;
     private readonly bool _isFloat;
     private readonly BuiltinOp _op;
-    private readonly AddInt8Vector128? _addVector;   // same-shape int8 ADD/SUB where Vector128 is accelerated and AVX2 is not
-    private readonly AddInt8X86? _addX86;            // same-shape int8 ADD/SUB on AVX-512 or AVX2
+    private readonly Plan _plan;
+    private readonly Int8Runs? _runs;        // the vector kernel's Run, bound at load
+    private readonly string _vectorKernel = "";
 
     public BinaryElementwiseOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -53,17 +69,62 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
             case BuiltinOp.Sub: _addOrSub = ctx.Guard(() => SubInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act)); break;
             default: _mul = ctx.Guard(() => MulInt8Reference.Prepare(s1, z1, s2, z2, so, zo, act)); break;
         }
-        if (_op != BuiltinOp.Mul && _aShape == _bShape && AddInt8Vector128.IsApplicable(_addOrSub))
-        {
-            if (AddInt8X86.Best is { } isa)
-                _addX86 = new AddInt8X86(_addOrSub, isa, subtract: _op == BuiltinOp.Sub);
-            else if (Vector128.IsHardwareAccelerated)
-                _addVector = new AddInt8Vector128(_addOrSub, subtract: _op == BuiltinOp.Sub);
-        }
+        (_runs, _vectorKernel) = VectorKernel();
+        if (_runs is null)
+            return;
+        _plan = PlanFor(_aShape, _bShape, _outShape);
     }
 
+    /// <summary>A broadcast operand's repeated row; the other forms need no scratch.</summary>
+    public override int ScratchBytes => _plan is Plan.SameShape or Plan.Reference ? 0 : RepeatedRowBytes;
+
+    /// <summary>The int8 vector kernel for these parameters on this CPU, or none.</summary>
+    private (Int8Runs? Runs, string Name) VectorKernel()
+    {
+        if (_op == BuiltinOp.Mul)
+        {
+            if (!Vector128.IsHardwareAccelerated || !MulInt8Vector128.IsApplicable(_mul))
+                return (null, "");
+            var mul = new MulInt8Vector128(_mul);
+            return (mul.Run, "Int8Vector128");
+        }
+        if (!AddInt8Vector128.IsApplicable(_addOrSub))
+            return (null, "");
+        bool subtract = _op == BuiltinOp.Sub;
+        if (AddInt8X86.Best is { } isa)
+        {
+            var x86 = new AddInt8X86(_addOrSub, isa, subtract);
+            return (x86.Run, $"Int8X86({isa})");
+        }
+        if (!Vector128.IsHardwareAccelerated)
+            return (null, "");
+        var vector = new AddInt8Vector128(_addOrSub, subtract);
+        return (vector.Run, "Int8Vector128");
+    }
+
+    /// <summary>Which runs cover the output, for these shapes (see the remarks).</summary>
+    private static Plan PlanFor(Shape4 a, Shape4 b, Shape4 output)
+    {
+        if (a == b)
+            return Plan.SameShape;
+        if (b.FlatSize == 1 && a == output)
+            return Plan.ScalarB;
+        if (a.FlatSize == 1 && b == output)
+            return Plan.ScalarA;
+        if (a == output && IsChannelRow(b, output))
+            return Plan.ChannelRowB;
+        if (b == output && IsChannelRow(a, output))
+            return Plan.ChannelRowA;
+        return Plan.Reference;
+    }
+
+    /// <summary>Whether <paramref name="row"/> is [N or 1, 1, 1, C] against an output [N, H, W, C].</summary>
+    private static bool IsChannelRow(Shape4 row, Shape4 output) =>
+        row.H == 1 && row.W == 1 && row.C == output.C && (row.N == output.N || row.N == 1);
+
     public override string KernelName => _op switch { BuiltinOp.Add => "Add", BuiltinOp.Sub => "Sub", _ => "Mul" }
-        + (_isFloat ? "Float" : _addX86 is not null ? $"Int8X86({_addX86.Isa})" : _addVector is not null ? "Int8Vector128" : "Int8Reference") + (_aShape == _bShape ? "" : "(broadcast)");
+        + (_isFloat ? "Float" : _plan != Plan.Reference ? _vectorKernel : "Int8Reference")
+        + (_aShape == _bShape ? "" : _plan is Plan.ChannelRowA or Plan.ChannelRowB ? "(channel broadcast)" : _plan is Plan.ScalarA or Plan.ScalarB ? "(scalar broadcast)" : "(broadcast)");
 
     public override string Describe() => Info.Options.Activation.ToString();
 
@@ -74,14 +135,18 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
             ExecuteFloat(m, Info.Options.Activation);
             return;
         }
-        if (_addX86 is not null || _addVector is not null)
-        {
-            ExecuteRows(m, 0, Math.Max(ParallelRows, 1), default);
-            return;
-        }
         var a = m.Read<sbyte>(_a);
         var b = m.Read<sbyte>(_b);
         var o = m.Write<sbyte>(_output);
+        switch (_plan)
+        {
+            case Plan.SameShape:
+                ExecuteRows(m, 0, Math.Max(ParallelRows, 1), default);
+                return;
+            case Plan.ChannelRowA or Plan.ChannelRowB or Plan.ScalarA or Plan.ScalarB:
+                RepeatedRowRuns(a, b, o, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(m.Scratch));
+                return;
+        }
         switch (_op)
         {
             case BuiltinOp.Add: AddInt8Reference.Run(_addOrSub, _aShape, a, _bShape, b, _outShape, o); break;
@@ -90,20 +155,58 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
         }
     }
 
-    /// <summary>A vector ADD/SUB splits its elements into rows of <see cref="ParallelChunk"/> (the last one takes the rest); other forms run whole.</summary>
-    public int ParallelRows => _addX86 is not null || _addVector is not null ? _outShape.FlatSize / ParallelChunk : 0;
+    /// <summary>
+    /// The broadcast operand's row (its image's C channels, or the single value) repeated in <paramref name="scratch"/>
+    /// to whole rows, then runs of that length against it: one kernel call per few thousand elements, not per pixel.
+    /// </summary>
+    private void RepeatedRowRuns(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> o, Span<sbyte> scratch)
+    {
+        var runs = _runs!;
+        bool rowIsA = _plan is Plan.ChannelRowA or Plan.ScalarA;
+        var rowShape = rowIsA ? _aShape : _bShape;
+        ReadOnlySpan<sbyte> rows = rowIsA ? a : b, full = rowIsA ? b : a;
+        int period = RowPeriod, image = _outShape.H * _outShape.W * _outShape.C;
+        var repeated = scratch[..RepeatedRowBytes];
+        for (int n = 0; n < _outShape.N; n++)
+        {
+            if (n == 0 || rowShape.N != 1)
+            {
+                var row = rows.Slice(rowShape.N == 1 ? 0 : n * period, period);
+                for (int at = 0; at < repeated.Length; at += period)
+                    row.CopyTo(repeated[at..]);
+            }
+            for (int at = n * image, end = at + image; at < end; at += repeated.Length)
+            {
+                int len = Math.Min(repeated.Length, end - at);
+                if (rowIsA)
+                    runs(repeated[..len], full.Slice(at, len), o.Slice(at, len));
+                else
+                    runs(full.Slice(at, len), repeated[..len], o.Slice(at, len));
+            }
+        }
+    }
+
+    /// <summary>Elements of the broadcast operand's row: C, or 1 for a single value.</summary>
+    private int RowPeriod => _plan is Plan.ChannelRowA or Plan.ChannelRowB ? _outShape.C : 1;
+
+    /// <summary>Whole rows filling about <see cref="RepeatedRow"/> bytes (one row if it is longer), at most one image.</summary>
+    private int RepeatedRowBytes
+    {
+        get
+        {
+            int period = RowPeriod, image = _outShape.H * _outShape.W * _outShape.C;
+            return Math.Min(Math.Max(RepeatedRow / period, 1) * period, image);
+        }
+    }
+
+    /// <summary>A same-shape vector kernel splits its elements into rows of <see cref="ParallelChunk"/> (the last one takes the rest); other forms run whole.</summary>
+    public int ParallelRows => _plan == Plan.SameShape ? _outShape.FlatSize / ParallelChunk : 0;
 
     public void ExecuteRows(TensorMemory m, int start, int end, Span<byte> scratch)
     {
         int n = _outShape.FlatSize;
         int from = start * ParallelChunk, to = end >= ParallelRows ? n : end * ParallelChunk;
-        var a = m.Read<sbyte>(_a)[from..to];
-        var b = m.Read<sbyte>(_b)[from..to];
-        var o = m.Write<sbyte>(_output)[from..to];
-        if (_addX86 is not null)
-            _addX86.Run(a, b, o);
-        else
-            _addVector!.Run(a, b, o);
+        _runs!(m.Read<sbyte>(_a)[from..to], m.Read<sbyte>(_b)[from..to], m.Write<sbyte>(_output)[from..to]);
     }
 
     private void ExecuteFloat(TensorMemory m, FusedActivation act)

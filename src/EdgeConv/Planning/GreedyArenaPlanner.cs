@@ -9,8 +9,11 @@ public readonly record struct BufferLifetime(int Size, int FirstUse, int LastUse
 /// </summary>
 public static class GreedyArenaPlanner
 {
-    /// <summary>Alignment of every buffer's offset, in bytes (SIMD loads prefer it).</summary>
-    public const int Alignment = 16;
+    /// <summary>
+    /// Alignment of every buffer's offset, in bytes: a cache line, so that in the 64-byte aligned arena
+    /// (<see cref="Kernels.AlignedBuffer{T}"/>) no vector load of a buffer's aligned part spans two lines.
+    /// </summary>
+    public const int Alignment = 64;
 
     /// <summary>Returns the offset of each buffer and the arena size they need.</summary>
     public static int[] Plan(IReadOnlyList<BufferLifetime> buffers, out int arenaBytes)

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using EdgeConv.Runtime.Operations;
 
+using EdgeConv.Kernels;
+
 namespace EdgeConv.Runtime;
 
 /// <summary>Called after each op of an observed invoke (e.g. to dump intermediate tensors).</summary>
@@ -31,9 +33,9 @@ public sealed class Interpreter : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         Threads = Math.Clamp(options?.Threads ?? InterpreterOptions.DefaultThreads, 1, 64);
-        int stride = (model.ScratchBytes + 15) & ~15;
+        int stride = (model.ScratchBytes + AlignedBuffer<byte>.Alignment - 1) & -AlignedBuffer<byte>.Alignment;
         int arena = model.ScratchBytes == 0 ? model.ArenaBytes : model.ScratchOffset + (Threads - 1) * stride + model.ScratchBytes;
-        _memory = new TensorMemory(new byte[arena], model.Graph, model.Plan, model.ScratchOffset, model.ScratchBytes, stride);
+        _memory = new TensorMemory(new AlignedBuffer<byte>(arena), model.Graph, model.Plan, model.ScratchOffset, model.ScratchBytes, stride);
         var ops = model.PreparedOperations;
         _parallel = new IRowParallel?[ops.Length];
         for (int i = 0; i < ops.Length; i++)
@@ -59,7 +61,7 @@ public sealed class Interpreter : IDisposable
     public Model Model { get; }
 
     /// <summary>Size of this interpreter's arena in bytes.</summary>
-    public int ArenaBytes => _memory.Arena.Length;
+    public int ArenaBytes => _memory.ArenaBytes;
 
     /// <summary>Number of graph inputs.</summary>
     public int InputCount => Model.Inputs.Count;

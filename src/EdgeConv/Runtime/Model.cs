@@ -51,14 +51,14 @@ public sealed class Model
 
     /// <summary>
     /// Bytes of the one arena every interpreter of this model allocates: the planned tensors, then
-    /// (16-byte aligned) the scratch region of <see cref="ScratchBytes"/> that the ops share.
+    /// (64-byte aligned) the scratch region of <see cref="ScratchBytes"/> that the ops share.
     /// </summary>
     public int ArenaBytes => ScratchBytes == 0 ? Plan.ArenaBytes : ScratchOffset + ScratchBytes;
 
     /// <summary>Bytes of per-interpreter scratch: the most any op's kernel needs (0 when none does).</summary>
     public int ScratchBytes { get; }
 
-    internal int ScratchOffset => (Plan.ArenaBytes + 15) & ~15;
+    internal int ScratchOffset => (Plan.ArenaBytes + GreedyArenaPlanner.Alignment - 1) & -GreedyArenaPlanner.Alignment;
 
     /// <summary>Graph inputs.</summary>
     public IReadOnlyList<TensorDetails> Inputs { get; }

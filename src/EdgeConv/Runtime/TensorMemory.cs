@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using EdgeConv.Graph;
+using EdgeConv.Kernels;
 
 namespace EdgeConv.Runtime;
 
@@ -9,7 +10,7 @@ namespace EdgeConv.Runtime;
 /// </summary>
 internal sealed class TensorMemory
 {
-    private readonly byte[] _arena;
+    private readonly AlignedBuffer<byte> _arena;
     private readonly byte[] _constants;
     private readonly int[] _offsets;
     private readonly int[] _lengths;
@@ -21,8 +22,8 @@ internal sealed class TensorMemory
     /// <param name="plan">Tensor offsets in the arena.</param>
     /// <param name="scratchOffset">Where the first thread's scratch starts.</param>
     /// <param name="scratchBytes">Scratch bytes per thread.</param>
-    /// <param name="scratchStride">Distance between two threads' scratch (16-byte aligned).</param>
-    public TensorMemory(byte[] arena, ModelGraph graph, ArenaPlan plan, int scratchOffset = 0, int scratchBytes = 0, int scratchStride = 0)
+    /// <param name="scratchStride">Distance between two threads' scratch (64-byte aligned).</param>
+    public TensorMemory(AlignedBuffer<byte> arena, ModelGraph graph, ArenaPlan plan, int scratchOffset = 0, int scratchBytes = 0, int scratchStride = 0)
     {
         _arena = arena;
         _scratchOffset = scratchOffset;
@@ -53,20 +54,21 @@ internal sealed class TensorMemory
         }
     }
 
-    public byte[] Arena => _arena;
+    public int ArenaBytes => _arena.Length;
 
     /// <summary>The calling thread's scratch when an op runs whole (see <see cref="Operations.Operation.ScratchBytes"/>); its contents do not survive from one op to the next.</summary>
     public Span<byte> Scratch => ScratchSlice(0);
 
     /// <summary>The scratch of worker slice <paramref name="slice"/> (0 is the invoking thread).</summary>
-    public Span<byte> ScratchSlice(int slice) => _arena.AsSpan(_scratchOffset + slice * _scratchStride, _scratchBytes);
+    public Span<byte> ScratchSlice(int slice) => _arena.Span.Slice(_scratchOffset + slice * _scratchStride, _scratchBytes);
 
     public Span<byte> Bytes(int tensor) => _isConstant[tensor]
         ? throw new InvalidOperationException($"Tensor {tensor} is constant and cannot be written.")
-        : _arena.AsSpan(_offsets[tensor], _lengths[tensor]);
+        : _arena.Span.Slice(_offsets[tensor], _lengths[tensor]);
 
-    public ReadOnlySpan<byte> ReadBytes(int tensor) =>
-        (_isConstant[tensor] ? _constants : _arena).AsSpan(_offsets[tensor], _lengths[tensor]);
+    public ReadOnlySpan<byte> ReadBytes(int tensor) => _isConstant[tensor]
+        ? _constants.AsSpan(_offsets[tensor], _lengths[tensor])
+        : _arena.Span.Slice(_offsets[tensor], _lengths[tensor]);
 
     public ReadOnlySpan<T> Read<T>(int tensor) where T : struct => MemoryMarshal.Cast<byte, T>(ReadBytes(tensor));
 

@@ -84,7 +84,7 @@ internal sealed partial class GemmInt8Tile4x16
     private const int MaxInLoopFlipDepth = 32;
     private const int PanelBytes = 16 * 1024;
 
-    private readonly byte[] _packed;     // [block][group] in the ISA's order (ITileKernel.PackedIndex); padding 0
+    private readonly AlignedBuffer<byte> _packed;   // [block][group] in the ISA's order (ITileKernel.PackedIndex); padding 0; 64-byte aligned
     private readonly int[] _bias;        // ARM: bias + inputOffset·Σk f, padded to the blocks (empty on x86: folded into _requantX86)
     private readonly RequantizeInt8Vector128? _requant;   // ARM epilogue
     private readonly RequantizeInt8X86? _requantX86;      // x86 epilogue: 16-column groups, bias folded in
@@ -174,13 +174,14 @@ internal sealed partial class GemmInt8Tile4x16
     /// one after the other, zeros past the depth and the columns, and one step of zeros at the end: a tail step may
     /// read up to a step past the last block's groups.
     /// </summary>
-    private byte[] Pack<T>(ReadOnlySpan<sbyte> weights) where T : ITileKernel
+    private AlignedBuffer<byte> Pack<T>(ReadOnlySpan<sbyte> weights) where T : ITileKernel
     {
         long blockValues = (long)_groups * 4 * BlockCols;
         long bytes = (_blocks * blockValues + T.StepBytes * BlockCols) * T.WeightBytes;
-        if (bytes > int.MaxValue)
+        if (bytes > int.MaxValue - AlignedBuffer<byte>.Alignment)
             throw new ArgumentException($"{_cols} x {_depth} weights are too large to pack.", nameof(weights));
-        var packed = new byte[bytes];
+        var buffer = new AlignedBuffer<byte>((int)bytes);
+        var packed = buffer.Span;
         for (int c = 0; c < _cols; c++)
         {
             var row = weights.Slice(c * _depth, _depth);
@@ -189,12 +190,12 @@ internal sealed partial class GemmInt8Tile4x16
             {
                 long at = (block + T.PackedIndex(k, c % BlockCols)) * T.WeightBytes;
                 int value = row[k];
-                packed[at] = unchecked((byte)value);
+                packed[(int)at] = unchecked((byte)value);
                 if (T.WeightBytes == 2)
-                    packed[at + 1] = unchecked((byte)(value >> 8));
+                    packed[(int)at + 1] = unchecked((byte)(value >> 8));
             }
         }
-        return packed;
+        return buffer;
     }
 
     /// <summary>
@@ -246,7 +247,7 @@ internal sealed partial class GemmInt8Tile4x16
             for (int block = 0; block < _blocks; block++)
             {
                 int col = block * BlockCols, width = Math.Min(BlockCols, _cols - col);
-                ref byte w = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed), (nint)block * _groups * groupBytes);
+                ref byte w = ref Unsafe.Add(ref _packed.Start, (nint)block * _groups * groupBytes);
                 T.Block(ref w, groups, ref panel, stride, count, this, col, ref Unsafe.Add(ref output, (nint)p * outStride + col), outStride, width);
             }
         }

@@ -54,7 +54,7 @@ internal sealed class RequantizeInt8X86
     // of the even and the odd positions, 4 the threshold C (int.MinValue when e = 0), 5 the right shift
     // e = max(-shift, 0); general: 0 left shift max(shift, 0), 1 multiplier, 2 odd multiplier, 3 e, 4 mask
     // 2^e - 1, 5 mask >> 1, 6 bias. One array, so a kernel walks one reference.
-    private readonly int[] _operands;
+    private readonly AlignedBuffer<int> _operands;   // 64-byte aligned: a 512-bit operand load never splits a cache line
     private readonly int _group;
     private readonly bool _anyMinMultiplier;   // the general form's MIN·MIN saturation is needed
     private readonly int _outputOffset;
@@ -106,8 +106,10 @@ internal sealed class RequantizeInt8X86
                     IsCompact = false;   // the accumulator without its bias, doubled, must stay exact in int32
 
         int v = group;   // ints per operand vector
-        _operands = new int[channelAt.Length / v * VectorsPerGroup * v];
-        var rounding = MemoryMarshal.Cast<int, long>(_operands.AsSpan());
+        int length = channelAt.Length / v * VectorsPerGroup * v;
+        _operands = new AlignedBuffer<int>(length);
+        var operands = _operands.Span;
+        var rounding = MemoryMarshal.Cast<int, long>(operands);
         for (int p = 0; p < channelAt.Length; p++)
         {
             int c = channelAt[p];
@@ -116,23 +118,23 @@ internal sealed class RequantizeInt8X86
             long compact = CompactOffset(right, c < 0 ? 0 : q.OutputOffset);
             int at = OperandsAt(p, group);
             int m = IsCompact ? 0 : v;       // where the multiplier vector is
-            _operands[at + m] = multiplier;
+            operands[at + m] = multiplier;
             if (p % 2 == 1)
-                _operands[at + m + v - 1] = multiplier;
+                operands[at + m + v - 1] = multiplier;
             if (IsCompact)
             {
                 // The 64-bit constants: qword i of vector 2 (3) belongs to position 2i (2i+1) of the group.
                 rounding[(at - p % v) / 2 + (p % 2 == 0 ? v : 3 * v / 2) + p % v / 2] = (1L << 31) + (compact << 32) + 2L * b * multiplier;
-                _operands[at + 4 * v] = right == 0 ? int.MinValue : (int)compact;
-                _operands[at + 5 * v] = right;
+                operands[at + 4 * v] = right == 0 ? int.MinValue : (int)compact;
+                operands[at + 5 * v] = right;
             }
             else
             {
-                _operands[at] = Math.Max(shift, 0);
-                _operands[at + 3 * v] = right;
-                _operands[at + 4 * v] = mask;
-                _operands[at + 5 * v] = mask >> 1;
-                _operands[at + 6 * v] = b;
+                operands[at] = Math.Max(shift, 0);
+                operands[at + 3 * v] = right;
+                operands[at + 4 * v] = mask;
+                operands[at + 5 * v] = mask >> 1;
+                operands[at + 6 * v] = b;
             }
         }
         _outputOffset = q.OutputOffset;
@@ -148,7 +150,7 @@ internal sealed class RequantizeInt8X86
     public bool IsCompact { get; }
 
     /// <summary>The operands of position 0 (see <see cref="OperandsAt"/>).</summary>
-    public ref int Operands => ref MemoryMarshal.GetArrayDataReference(_operands);
+    public ref int Operands => ref _operands.Start;
 
     /// <summary>Where, in ints after <see cref="Operands"/>, the operands of positions <paramref name="p"/>.. (p a multiple of 8) start, groups being <paramref name="group"/> positions wide.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -103,7 +103,14 @@ internal sealed partial class GemmInt8Tile4x16
             }
             var requant = gemm._requantX86!;
             ref int operands = ref Unsafe.Add(ref requant.Operands, RequantizeInt8X86.OperandsAt(col, BlockCols));
-            if (requant.IsCompact)
+            if (Avx512F.IsSupported && gemm._pairedLastBlock)
+            {
+                if (requant.IsCompact)
+                    StoreRowPairs8<CompactForm>(requant, rows, ref operands, ref output, outStride, width, a0 + b0, a1 + b1, a2 + b2, a3 + b3);
+                else
+                    StoreRowPairs8<GeneralForm>(requant, rows, ref operands, ref output, outStride, width, a0 + b0, a1 + b1, a2 + b2, a3 + b3);
+            }
+            else if (requant.IsCompact)
                 StoreRows8<CompactForm>(requant, rows, ref operands, ref output, outStride, width, a0 + b0, a1 + b1, a2 + b2, a3 + b3);
             else
                 StoreRows8<GeneralForm>(requant, rows, ref operands, ref output, outStride, width, a0 + b0, a1 + b1, a2 + b2, a3 + b3);
@@ -241,6 +248,27 @@ internal sealed partial class GemmInt8Tile4x16
             Store8(requant.Pack8(TForm.Apply(requant, a2, ref operands)), ref Unsafe.Add(ref output, 2 * outStride), width);
         if (rows >= 4)
             Store8(requant.Pack8(TForm.Apply(requant, a3, ref operands)), ref Unsafe.Add(ref output, 3 * outStride), width);
+    }
+
+    /// <summary>
+    /// Requantizes rows 0..<paramref name="rows"/>−1 of an 8-column tile two at a time, rows 2i and 2i+1 as the lower
+    /// and upper halves of one 16-lane vector (AVX-512; the block's lanes 8-15 hold its columns 0-7's operands), and
+    /// stores each row's first <paramref name="width"/> bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRowPairs8<TForm>(RequantizeInt8X86 requant, int rows, ref int operands, ref sbyte output, int outStride, int width,
+        Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3) where TForm : struct, IForm
+    {
+        var bytes = requant.Pack16(TForm.Apply(requant, Join(a0, a1), ref operands));
+        Store8(bytes, ref output, width);
+        if (rows >= 2)
+            Store8(bytes.AsUInt64().WithElement(0, bytes.AsUInt64().GetElement(1)).AsSByte(), ref Unsafe.Add(ref output, outStride), width);
+        if (rows < 3)
+            return;
+        bytes = requant.Pack16(TForm.Apply(requant, Join(a2, a3), ref operands));
+        Store8(bytes, ref Unsafe.Add(ref output, 2 * outStride), width);
+        if (rows >= 4)
+            Store8(bytes.AsUInt64().WithElement(0, bytes.AsUInt64().GetElement(1)).AsSByte(), ref Unsafe.Add(ref output, 3 * outStride), width);
     }
 
     /// <summary>The first <paramref name="width"/> (at most 8) bytes of <paramref name="bytes"/> to <paramref name="at"/>.</summary>

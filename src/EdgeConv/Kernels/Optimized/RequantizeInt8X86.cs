@@ -60,6 +60,7 @@ internal sealed class RequantizeInt8X86
     private readonly int _outputOffset;
     private readonly sbyte _min, _max;
     private readonly int _minInt, _maxInt;
+    private readonly bool _clamps;   // the clamp is narrower than int8: otherwise the narrowing's saturation is the clamp
 
     /// <summary>
     /// Whether the first <paramref name="channels"/> channels can be requantized here: those of
@@ -141,6 +142,7 @@ internal sealed class RequantizeInt8X86
         _min = (sbyte)q.ActivationMin;
         _max = (sbyte)q.ActivationMax;
         (_minInt, _maxInt) = (_min, _max);
+        _clamps = _min > sbyte.MinValue || _max < sbyte.MaxValue;
     }
 
     /// <summary>C = 2^(e−1) + o·2^e for a right shift e ≥ 1, o when e = 0: what the compact form adds to the high multiply.</summary>
@@ -280,11 +282,11 @@ internal sealed class RequantizeInt8X86
     /// <remarks>Clamped as int32, where the bounds are embedded broadcasts of the fields: no broadcast instructions.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<sbyte> Pack16(Vector512<int> r) =>
-        Avx512F.ConvertToVector128SByteWithSaturation(Vector512.Min(Vector512.Max(r, Vector512.Create(_minInt)), Vector512.Create(_maxInt)));
+        Avx512F.ConvertToVector128SByteWithSaturation(_clamps ? Vector512.Min(Vector512.Max(r, Vector512.Create(_minInt)), Vector512.Create(_maxInt)) : r);
 
     /// <summary>The activation clamp on 32 int8 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<sbyte> Clamp(Vector256<sbyte> v) => Vector256.Min(Vector256.Max(v, Vector256.Create(_min)), Vector256.Create(_max));
+    public Vector256<sbyte> Clamp(Vector256<sbyte> v) => _clamps ? Vector256.Min(Vector256.Max(v, Vector256.Create(_min)), Vector256.Create(_max)) : v;
 
     /// <summary>
     /// Narrows four requantized vectors to 32 int8 values with saturation and clamps them. The bytes come
@@ -296,7 +298,7 @@ internal sealed class RequantizeInt8X86
     public Vector256<sbyte> Pack32(Vector256<int> r0, Vector256<int> r1, Vector256<int> r2, Vector256<int> r3)
     {
         var b = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(r0, r1), Avx2.PackSignedSaturate(r2, r3));
-        return Vector256.Min(Vector256.Max(b, Vector256.Create(_min)), Vector256.Create(_max));
+        return _clamps ? Vector256.Min(Vector256.Max(b, Vector256.Create(_min)), Vector256.Create(_max)) : b;
     }
 
     /// <summary>
@@ -309,7 +311,7 @@ internal sealed class RequantizeInt8X86
     {
         var w = Avx2.PackSignedSaturate(r0, r1);
         var b = Sse2.PackSignedSaturate(w.GetLower(), w.GetUpper());
-        return Vector128.Min(Vector128.Max(b, Vector128.Create(_min)), Vector128.Create(_max));
+        return _clamps ? Vector128.Min(Vector128.Max(b, Vector128.Create(_min)), Vector128.Create(_max)) : b;
     }
 
     /// <summary>Narrows one requantized vector to 8 int8 values, in lane order, with saturation and clamps them; the result is in the lower 8 bytes.</summary>
@@ -318,6 +320,6 @@ internal sealed class RequantizeInt8X86
     {
         var w = Sse2.PackSignedSaturate(r.GetLower(), r.GetUpper());
         var b = Sse2.PackSignedSaturate(w, w);
-        return Vector128.Min(Vector128.Max(b, Vector128.Create(_min)), Vector128.Create(_max));
+        return _clamps ? Vector128.Min(Vector128.Max(b, Vector128.Create(_min)), Vector128.Create(_max)) : b;
     }
 }

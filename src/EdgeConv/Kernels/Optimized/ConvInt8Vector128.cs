@@ -47,6 +47,7 @@ public sealed class ConvInt8Vector128
     private readonly sbyte _zeroPoint;
     private readonly GemmInt8Tile4x16? _dot;
     private readonly int _insideFrom, _insideTo;   // output columns whose windows lie inside the image's width
+    private readonly byte _flip;        // 0x80 where im2col writes x + 128 for the x86 GEMM (GemmInt8Tile4x16.RunFlipped), else 0
     private readonly int _dotDepth;     // K rounded up to 4 for the dot-product GEMM (whatever im2col leaves after K meets zero weights), else K
 
     /// <summary>The GEMM this instance runs: <c>AvxVnni</c>, <c>ArmDp</c>, <c>ArmNeon</c> (<see cref="GemmInt8Tile4x16"/>) or <c>Vector128</c>.</summary>
@@ -119,6 +120,7 @@ public sealed class ConvInt8Vector128
             for (int oc = 0; oc < outShape.C; oc++)
                 filter.Slice(oc * _k, _k).CopyTo(padded.AsSpan(oc * _dotDepth));
             _dot = new GemmInt8Tile4x16(padded, outShape.C, _dotDepth, bias, q, isa);
+            _flip = _dot.TakesFlippedRows ? (byte)0x80 : (byte)0;
             return;
         }
         _requant = new RequantizeInt8Vector128(q, outShape.C);
@@ -162,7 +164,10 @@ public sealed class ConvInt8Vector128
             if (_dot is not null)
             {
                 Im2Col(input, b, oy, 0, columns);
-                _dot.Run(ref cols, _kp, outW, ref outRow, cout);
+                if (_flip != 0)
+                    _dot.RunFlipped(ref cols, _kp, outW, ref outRow, cout);
+                else
+                    _dot.Run(ref cols, _kp, outW, ref outRow, cout);
                 continue;
             }
             for (int group = 0; group < _groups; group++)
@@ -208,14 +213,14 @@ public sealed class ConvInt8Vector128
     /// <summary>The receptive fields of one output row and one group, one Kp-long row per output x (see remarks).</summary>
     private void Im2Col(ReadOnlySpan<sbyte> input, int b, int oy, int group, Span<sbyte> columns)
     {
-        int inH = _inShape.H, inW = _inShape.W, inC = _inShape.C, kh = _filterShape.H, kw = _filterShape.W;
-        int depth = _groupDepth, dilW = _g.DilationW, tapRun = kw * depth;
+        int inH = _inShape.H, inW = _inShape.W, inC = _inShape.C, kw = _filterShape.W;
+        int dilW = _g.DilationW, tapRun = kw * _groupDepth;
         bool contiguous = _groups == 1 && dilW == 1;
         int iy0 = oy * _g.StrideH - _g.PadTop;
         var image = input.Slice(b * inH * inW * inC, inH * inW * inC);
         // The windows wholly inside the image's width, for the stem's case (one group, undilated filter rows of 8
         // to 32 bytes): filter row by filter row, in a loop of its own. The bytes between K and the GEMM's depth
-        // are left as they are: their weights are zero.
+        // are left as they are: their weights are zero. For the x86 GEMM every value is written flipped (x + 128).
         int from = _outShape.W, to = _outShape.W;
         if (contiguous && tapRun is >= 8 and <= 32 && _insideFrom < _insideTo)
         {
@@ -232,32 +237,54 @@ public sealed class ConvInt8Vector128
             int ix0 = ox * _g.StrideW - _g.PadLeft;
             bool inside = ix0 >= 0 && ix0 + (kw - 1) * dilW < inW;
             var dst = columns.Slice(ox * _kp, _k);
-            for (int ky = 0; ky < kh; ky++)
+            PixelTaps(image, iy0, ix0, inside, contiguous, group, dst);
+            if (_flip != 0)
+                FlipInPlace(dst);
+        }
+    }
+
+    /// <summary>One output pixel's receptive field, tap row by tap row, the zero point outside the image.</summary>
+    private void PixelTaps(ReadOnlySpan<sbyte> image, int iy0, int ix0, bool inside, bool contiguous, int group, Span<sbyte> dst)
+    {
+        int inH = _inShape.H, inW = _inShape.W, inC = _inShape.C, kh = _filterShape.H, kw = _filterShape.W;
+        int depth = _groupDepth, dilW = _g.DilationW, tapRun = kw * depth;
+        for (int ky = 0; ky < kh; ky++)
+        {
+            var taps = dst.Slice(ky * tapRun, tapRun);
+            int iy = iy0 + ky * _g.DilationH;
+            if ((uint)iy >= (uint)inH)
             {
-                var taps = dst.Slice(ky * tapRun, tapRun);
-                int iy = iy0 + ky * _g.DilationH;
-                if ((uint)iy >= (uint)inH)
-                {
-                    taps.Fill(_zeroPoint);
-                    continue;
-                }
-                int rowBase = iy * inW * inC + group * depth;
-                if (contiguous && inside)
-                {
-                    CopySmall(image.Slice(rowBase + ix0 * inC, tapRun), taps);
-                    continue;
-                }
-                for (int kx = 0; kx < kw; kx++)
-                {
-                    int ix = ix0 + kx * dilW;
-                    var tap = taps.Slice(kx * depth, depth);
-                    if ((uint)ix < (uint)inW)
-                        CopySmall(image.Slice(rowBase + ix * inC, depth), tap);
-                    else
-                        tap.Fill(_zeroPoint);
-                }
+                taps.Fill(_zeroPoint);
+                continue;
+            }
+            int rowBase = iy * inW * inC + group * depth;
+            if (contiguous && inside)
+            {
+                CopySmall(image.Slice(rowBase + ix0 * inC, tapRun), taps);
+                continue;
+            }
+            for (int kx = 0; kx < kw; kx++)
+            {
+                int ix = ix0 + kx * dilW;
+                var tap = taps.Slice(kx * depth, depth);
+                if ((uint)ix < (uint)inW)
+                    CopySmall(image.Slice(rowBase + ix * inC, depth), tap);
+                else
+                    tap.Fill(_zeroPoint);
             }
         }
+    }
+
+    /// <summary>Each byte XOR 0x80 (x → x + 128 as an unsigned byte), for the x86 GEMM's pre-flipped rows.</summary>
+    private static void FlipInPlace(Span<sbyte> bytes)
+    {
+        var data = MemoryMarshal.AsBytes(bytes);
+        ref byte b = ref MemoryMarshal.GetReference(data);
+        int i = 0;
+        for (; i <= data.Length - 16; i += 16)
+            (Vector128.LoadUnsafe(ref b, (nuint)i) ^ Vector128.Create((byte)0x80)).StoreUnsafe(ref b, (nuint)i);
+        for (; i < data.Length; i++)
+            Unsafe.Add(ref b, i) ^= 0x80;
     }
 
     /// <summary>
@@ -273,7 +300,9 @@ public sealed class ConvInt8Vector128
         int tapRun = _filterShape.W * _groupDepth, count = _insideTo - _insideFrom;
         nint kp = _kp, step = (nint)_g.StrideW * inC;
         ref byte dst0 = ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref columns, (nint)_insideFrom * kp));
-        byte zeroPoint = (byte)_zeroPoint;
+        byte zeroPoint = (byte)((byte)_zeroPoint ^ _flip);
+        ulong flip8 = _flip * 0x0101_0101_0101_0101UL;
+        var flip16 = Vector128.Create(_flip);
         for (int ky = 0; ky < kh; ky++)
         {
             int iy = iy0 + ky * dilH;
@@ -290,7 +319,7 @@ public sealed class ConvInt8Vector128
             {
                 for (int i = 0; i < count; i++, src = ref Unsafe.Add(ref src, step), dst = ref Unsafe.Add(ref dst, kp))
                 {
-                    ulong head = Unsafe.ReadUnaligned<ulong>(ref src), tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, last));
+                    ulong head = Unsafe.ReadUnaligned<ulong>(ref src) ^ flip8, tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, last)) ^ flip8;
                     Unsafe.WriteUnaligned(ref dst, head);
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, last), tail);
                 }
@@ -299,8 +328,8 @@ public sealed class ConvInt8Vector128
             {
                 for (int i = 0; i < count; i++, src = ref Unsafe.Add(ref src, step), dst = ref Unsafe.Add(ref dst, kp))
                 {
-                    var head = Vector128.LoadUnsafe(ref src);
-                    var tail = Vector128.LoadUnsafe(ref src, (nuint)last);
+                    var head = Vector128.LoadUnsafe(ref src) ^ flip16;
+                    var tail = Vector128.LoadUnsafe(ref src, (nuint)last) ^ flip16;
                     head.StoreUnsafe(ref dst);
                     tail.StoreUnsafe(ref dst, (nuint)last);
                 }

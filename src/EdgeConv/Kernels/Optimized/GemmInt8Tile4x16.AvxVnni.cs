@@ -16,7 +16,7 @@ internal sealed partial class GemmInt8Tile4x16
     /// </remarks>
     private readonly struct AvxVnniTile<TFlip> : ITileKernel where TFlip : struct, IActivationFlip
     {
-        public static bool FlipsActivations => !TFlip.InLoop;
+        public static bool FlipsActivations => TFlip.InCopy;
 
         public static int StepBytes => 4;
 
@@ -329,17 +329,31 @@ internal sealed partial class GemmInt8Tile4x16
     private interface IActivationFlip
     {
         static abstract bool InLoop { get; }
+
+        static abstract bool InCopy { get; }
     }
 
     /// <summary>In the panel copy.</summary>
     private readonly struct FlipInCopy : IActivationFlip
     {
         public static bool InLoop => false;
+
+        public static bool InCopy => true;
     }
 
     /// <summary>In the micro-kernel's loop.</summary>
     private readonly struct FlipInLoop : IActivationFlip
     {
         public static bool InLoop => true;
+
+        public static bool InCopy => false;
+    }
+
+    /// <summary>By the caller, who wrote them already flipped (see <see cref="RunFlipped"/>).</summary>
+    private readonly struct Preflipped : IActivationFlip
+    {
+        public static bool InLoop => false;
+
+        public static bool InCopy => false;
     }
 }

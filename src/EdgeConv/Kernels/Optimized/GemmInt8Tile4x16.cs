@@ -230,6 +230,23 @@ internal sealed partial class GemmInt8Tile4x16
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="RunFlipped"/> runs: on x86 (AVX-VNNI) with a depth of whole groups of 4, so that rows need
+    /// no padding.
+    /// </summary>
+    public bool TakesFlippedRows => Isa == GemmInt8Tile4x16Isa.AvxVnni && _depth % 4 == 0;
+
+    /// <summary>
+    /// <see cref="Run"/> for activations the caller has already written as x + 128 (each byte XOR 0x80): the x86
+    /// kernel then reads the rows in place and flips nothing. Only where <see cref="TakesFlippedRows"/>.
+    /// </summary>
+    public void RunFlipped(ref sbyte x, int xStride, int rows, ref sbyte output, int outStride)
+    {
+        if (!TakesFlippedRows)
+            throw new InvalidOperationException($"{nameof(RunFlipped)} needs the x86 kernel and a depth of whole groups of 4 (depth {_depth}, {Isa}).");
+        Run<AvxVnniTile<Preflipped>>(ref x, xStride, rows, ref output, outStride);
+    }
+
     // Compiled fully optimized at once: a tiered-PGO profile taken on one model's shapes made the
     // same code measurably slower on another model's in the same process.
     [SkipLocalsInit]

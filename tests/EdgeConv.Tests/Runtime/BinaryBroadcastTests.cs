@@ -9,7 +9,8 @@ namespace EdgeConv.Tests.Runtime;
 /// <summary>
 /// Int8 ADD, SUB and MUL through the interpreter, for every way the vector kernels cover a broadcast (same shape, a
 /// channel row of one image or of each, a single value, either operand) and one they leave to the reference: the
-/// output equals the reference kernel's on the 4-D shapes, and the kernel name says which form ran.
+/// output equals the reference kernel's on the 4-D shapes, the kernel name says which form ran, and invoking
+/// allocates nothing.
 /// </summary>
 public class BinaryBroadcastTests
 {
@@ -61,6 +62,10 @@ public class BinaryBroadcastTests
         }
         interpreter.Invoke();
         Assert.Equal(expected, interpreter.Output<sbyte>(0).ToArray());
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+            interpreter.Invoke();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
 
         // Without a vector kernel (no SIMD) every broadcast runs the reference and is named plainly "(broadcast)".
         string kernel = model.Operations[0].Kernel;

@@ -23,10 +23,13 @@ namespace EdgeConv.Kernels.Optimized;
 /// on both sides, so even a wrapping accumulator agrees. It needs z to be an int8 (inOff in
 /// [−127, 128]). For the portable GEMM the values after K in a scratch row are never written: their
 /// weights are 0, so whatever they hold contributes 0 and the int16 pair sums stay within bounds. The
-/// dot-product GEMM reads up to K rounded to 4, and im2col zeroes those few bytes (its row sums count them).</para>
+/// dot-product GEMM reads up to K rounded to 4; those few bytes are left as they are too, for the same reason.</para>
 /// <para><b>Copies.</b> With one group and dilation 1 the kw taps of one filter row are adjacent in the
 /// input, so a window wholly inside the image copies kw·Cin bytes at once; otherwise each tap copies
-/// its Cin/groups bytes or fills them with z.</para>
+/// its Cin/groups bytes or fills them with z. Filter rows of 8 to 32 bytes, for the output columns whose
+/// windows lie inside the image's width (computed at load), are copied in a loop of their own, filter row
+/// outer. For the x86 GEMM every byte is written flipped (x + 128, XOR 0x80), so that it reads the rows in
+/// place (<see cref="GemmInt8Tile4x16.RunFlipped"/>).</para>
 /// <para><b>The 4×16 GEMM.</b> With one group, on x86 with AVX-VNNI and on ARM64 (SDOT, else SMLAL by
 /// element), the GEMM is <see cref="GemmInt8Tile4x16"/> (4 rows × 16 columns), chosen once in the
 /// constructor; <see cref="Path"/> says which runs. It reads only the first K values of each scratch row,

@@ -590,28 +590,29 @@ public sealed class DepthwiseConvInt8X86
         Requantize<TReq, TRows>(requant, ref a1, ref b1, ref operands1);
         Requantize<TReq, TRows>(requant, ref a2, ref b2, ref operands);
         Requantize<TReq, TRows>(requant, ref a3, ref b3, ref operands1);
-        if (width == 1)
+        StorePixels<TWidth>(requant, a0, a1, a2, a3, ref yA, depth, room);
+        if (TRows.Two)
+            StorePixels<TWidth>(requant, b0, b1, b2, b3, ref yB, depth, room);
+    }
+
+    /// <summary>
+    /// Stores one row's results of <see cref="PixelsOutOfLine"/>: 4 pixels of one vector (<typeparamref name="TWidth"/>
+    /// = 1) or 2 of two, <paramref name="depth"/> bytes apart, in pixel order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePixels<TWidth>(RequantizeInt8X86 requant, Vector256<int> r0, Vector256<int> r1, Vector256<int> r2, Vector256<int> r3,
+        ref sbyte y, int depth, int room) where TWidth : struct, IBlockWidth
+    {
+        if (TWidth.Vectors == 1)
         {
-            Store<One>(requant, a0, default, default, default, ref yA, room);
-            Store<One>(requant, a1, default, default, default, ref Unsafe.Add(ref yA, depth), room - depth);
-            Store<One>(requant, a2, default, default, default, ref Unsafe.Add(ref yA, 2 * depth), room - 2 * depth);
-            Store<One>(requant, a3, default, default, default, ref Unsafe.Add(ref yA, 3 * depth), room - 3 * depth);
-            if (TRows.Two)
-            {
-                Store<One>(requant, b0, default, default, default, ref yB, room);
-                Store<One>(requant, b1, default, default, default, ref Unsafe.Add(ref yB, depth), room - depth);
-                Store<One>(requant, b2, default, default, default, ref Unsafe.Add(ref yB, 2 * depth), room - 2 * depth);
-                Store<One>(requant, b3, default, default, default, ref Unsafe.Add(ref yB, 3 * depth), room - 3 * depth);
-            }
+            Store<One>(requant, r0, default, default, default, ref y, room);
+            Store<One>(requant, r1, default, default, default, ref Unsafe.Add(ref y, depth), room - depth);
+            Store<One>(requant, r2, default, default, default, ref Unsafe.Add(ref y, 2 * depth), room - 2 * depth);
+            Store<One>(requant, r3, default, default, default, ref Unsafe.Add(ref y, 3 * depth), room - 3 * depth);
             return;
         }
-        Store<Two>(requant, a0, a1, default, default, ref yA, room);
-        Store<Two>(requant, a2, a3, default, default, ref Unsafe.Add(ref yA, depth), room - depth);
-        if (TRows.Two)
-        {
-            Store<Two>(requant, b0, b1, default, default, ref yB, room);
-            Store<Two>(requant, b2, b3, default, default, ref Unsafe.Add(ref yB, depth), room - depth);
-        }
+        Store<Two>(requant, r0, r1, default, default, ref y, room);
+        Store<Two>(requant, r2, r3, default, default, ref Unsafe.Add(ref y, depth), room - depth);
     }
 
     /// <summary>

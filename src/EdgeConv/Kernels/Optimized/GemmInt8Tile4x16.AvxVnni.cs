@@ -103,7 +103,8 @@ internal sealed partial class GemmInt8Tile4x16
             }
             var requant = gemm._requantX86!;
             ref int operands = ref Unsafe.Add(ref requant.Operands, RequantizeInt8X86.OperandsAt(col, BlockCols));
-            if (Avx512F.IsSupported && gemm._pairedLastBlock)
+            // Tile8 runs only a last block of at most 8 columns, whose lanes 8-15 repeat its operands (see the constructor).
+            if (Avx512F.IsSupported)
             {
                 if (requant.IsCompact)
                     StoreRowPairs8<CompactForm>(requant, rows, ref operands, ref output, outStride, width, a0 + b0, a1 + b1, a2 + b2, a3 + b3);
@@ -262,14 +263,18 @@ internal sealed partial class GemmInt8Tile4x16
         var bytes = requant.Pack16(TForm.Apply(requant, Join(a0, a1), ref operands));
         Store8(bytes, ref output, width);
         if (rows >= 2)
-            Store8(bytes.AsUInt64().WithElement(0, bytes.AsUInt64().GetElement(1)).AsSByte(), ref Unsafe.Add(ref output, outStride), width);
+            Store8(UpperHalf(bytes), ref Unsafe.Add(ref output, outStride), width);
         if (rows < 3)
             return;
         bytes = requant.Pack16(TForm.Apply(requant, Join(a2, a3), ref operands));
         Store8(bytes, ref Unsafe.Add(ref output, 2 * outStride), width);
         if (rows >= 4)
-            Store8(bytes.AsUInt64().WithElement(0, bytes.AsUInt64().GetElement(1)).AsSByte(), ref Unsafe.Add(ref output, 3 * outStride), width);
+            Store8(UpperHalf(bytes), ref Unsafe.Add(ref output, 3 * outStride), width);
     }
+
+    /// <summary>Bytes 8-15 of <paramref name="bytes"/> in its lower half, where <see cref="Store8"/> takes them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> UpperHalf(Vector128<sbyte> bytes) => bytes.AsUInt64().WithElement(0, bytes.AsUInt64().GetElement(1)).AsSByte();
 
     /// <summary>The first <paramref name="width"/> (at most 8) bytes of <paramref name="bytes"/> to <paramref name="at"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -90,7 +90,6 @@ internal sealed partial class GemmInt8Tile4x16
     private readonly RequantizeInt8X86? _requantX86;      // x86 epilogue: 16-column groups, bias folded in
     private readonly int _depth, _cols, _groups, _blocks;
     private readonly bool _flipInLoop;   // x86, chosen at load: see MaxInLoopFlipDepth
-    private readonly bool _pairedLastBlock;   // x86: the last block's lanes 8-15 requantize its columns 0-7 again (see the constructor)
 
     /// <summary>The instruction this instance runs.</summary>
     public GemmInt8Tile4x16Isa Isa { get; }
@@ -160,11 +159,10 @@ internal sealed partial class GemmInt8Tile4x16
         }
         if (isa == GemmInt8Tile4x16Isa.AvxVnni)
         {
-            // A last block of at most 8 columns (the 4x8 micro-kernel's) gets its columns' operands in lanes 8-15 as
-            // well, so that with AVX-512 two rows are requantized as one 16-lane vector.
+            // A last block of at most 8 columns (the only one the 4x8 micro-kernel runs) gets its columns' operands in
+            // lanes 8-15 as well, so that with AVX-512 two rows are requantized as one 16-lane vector.
             int last = (_blocks - 1) * BlockCols;
-            _pairedLastBlock = cols - last <= BlockCols / 2;
-            if (_pairedLastBlock)
+            if (cols - last <= BlockCols / 2)
                 for (int c = last; c < last + BlockCols / 2; c++)
                     (channelAt[c + BlockCols / 2], folded[c + BlockCols / 2]) = (channelAt[c], folded[c]);
             _requantX86 = new RequantizeInt8X86(q, channelAt, bounds, 16, folded);

@@ -38,6 +38,8 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
     private readonly Plan _plan;
     private readonly Int8Runs? _runs;        // the vector kernel's Run, bound at load
     private readonly string _vectorKernel = "";
+    private readonly int _rowPeriod;          // a broadcast operand's row: C, or 1 for a single value
+    private readonly int _repeatedRowBytes;   // whole rows filling about RepeatedRow bytes (one if it is longer), at most an image; 0 without a broadcast plan
 
     public BinaryElementwiseOperation(PrepareContext ctx) : base(ctx.Op)
     {
@@ -73,10 +75,14 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
         if (_runs is null)
             return;
         _plan = PlanFor(_aShape, _bShape, _outShape);
+        if (_plan is Plan.SameShape or Plan.Reference)
+            return;
+        _rowPeriod = _plan is Plan.ChannelRowA or Plan.ChannelRowB ? _outShape.C : 1;
+        _repeatedRowBytes = Math.Min(Math.Max(RepeatedRow / _rowPeriod, 1) * _rowPeriod, _outShape.H * _outShape.W * _outShape.C);
     }
 
     /// <summary>A broadcast operand's repeated row; the other forms need no scratch.</summary>
-    public override int ScratchBytes => _plan is Plan.SameShape or Plan.Reference ? 0 : RepeatedRowBytes;
+    public override int ScratchBytes => _repeatedRowBytes;
 
     /// <summary>The int8 vector kernel for these parameters on this CPU, or none.</summary>
     private (Int8Runs? Runs, string Name) VectorKernel()
@@ -165,8 +171,8 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
         bool rowIsA = _plan is Plan.ChannelRowA or Plan.ScalarA;
         var rowShape = rowIsA ? _aShape : _bShape;
         ReadOnlySpan<sbyte> rows = rowIsA ? a : b, full = rowIsA ? b : a;
-        int period = RowPeriod, image = _outShape.H * _outShape.W * _outShape.C;
-        var repeated = scratch[..RepeatedRowBytes];
+        int period = _rowPeriod, image = _outShape.H * _outShape.W * _outShape.C;
+        var repeated = scratch[.._repeatedRowBytes];
         for (int n = 0; n < _outShape.N; n++)
         {
             if (n == 0 || rowShape.N != 1)
@@ -183,19 +189,6 @@ internal sealed class BinaryElementwiseOperation : Operation, IRowParallel
                 else
                     runs(full.Slice(at, len), repeated[..len], o.Slice(at, len));
             }
-        }
-    }
-
-    /// <summary>Elements of the broadcast operand's row: C, or 1 for a single value.</summary>
-    private int RowPeriod => _plan is Plan.ChannelRowA or Plan.ChannelRowB ? _outShape.C : 1;
-
-    /// <summary>Whole rows filling about <see cref="RepeatedRow"/> bytes (one row if it is longer), at most one image.</summary>
-    private int RepeatedRowBytes
-    {
-        get
-        {
-            int period = RowPeriod, image = _outShape.H * _outShape.W * _outShape.C;
-            return Math.Min(Math.Max(RepeatedRow / period, 1) * period, image);
         }
     }
 

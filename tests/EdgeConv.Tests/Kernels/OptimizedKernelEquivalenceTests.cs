@@ -237,6 +237,28 @@ public class OptimizedKernelEquivalenceTests
             }
     }
 
+    /// <summary>
+    /// Conv: every output depth from 1 to 48, so that a last column block of every width (1 to 15 bytes) is stored
+    /// after zero, one and two whole blocks, from shallow and deeper inputs.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(VariantNames))]
+    public void EveryOutputDepth_EqualsReference(string name)
+    {
+        var variant = Variant(name);
+        if (variant.Kind == ConvKind.Depthwise)
+            return;   // EveryChannelCount_EqualsReference covers every depthwise depth up to 67
+        var rng = new Random(29);
+        foreach (int cin in (int[])[3, 24])
+            for (int cout = 1; cout <= 48; cout++)
+            {
+                var c = variant.Kind == ConvKind.GeneralConv
+                    ? RandomConv(rng, cin, cout, smallImage: true)
+                    : RandomPointwise(rng, cin, cout, smallImage: true);
+                AssertEqualsReference(variant, c, $"cin {cin} cout {cout}");
+            }
+    }
+
     [Theory]
     [MemberData(nameof(VariantsAndSeeds))]
     public void RandomProblems_EqualReference(string name, int seed)

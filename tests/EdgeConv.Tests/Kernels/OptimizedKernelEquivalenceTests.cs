@@ -308,6 +308,29 @@ public class OptimizedKernelEquivalenceTests
                     }
     }
 
+    /// <summary>
+    /// Stride 1, dilation 1, where <see cref="DepthwiseConvInt8X86"/> lets 2 or 4 pixels read one quad column: filter
+    /// widths that share by 4 (1, 5), by 2 (2, 3, 6, 7) and not at all (4, 8), on rows of 1 to 19 pixels (whole and
+    /// partial quad columns, and every pixel batch of the 8- and 16-channel loops), SAME and VALID, with multipliers.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DepthwiseVariantNames))]
+    public void StrideOneRows_EqualReference(string name)
+    {
+        var variant = Variant(name);
+        var rng = new Random(31);
+        foreach (int kw in (int[])[1, 2, 3, 4, 5, 6, 7, 8])
+            foreach (int channels in (int[])[3, 8, 13, 16, 24, 40])
+            {
+                int outW = rng.Next(1, 20), kh = RandomTensors.Pick(rng, 1, 3, 5);
+                var padding = RandomTensors.Pick(rng, Padding.Same, Padding.Valid);
+                int inW = padding == Padding.Same ? outW : outW + kw - 1;
+                var c = RandomDepthwise(rng, channels, RandomTensors.Pick(rng, 1, 1, 2), kh: kh, kw: kw, stride: 1, dilation: 1,
+                    padding: padding, image: new Shape4(1, kh + rng.Next(0, 3), inW, channels));
+                AssertEqualsReference(variant, c, $"{kh}x{kw} {padding} width {inW} channels {channels}");
+            }
+    }
+
     /// <summary>micro_speech's depthwise conv: 49×40×1 input, 10×8 filter, multiplier 8, stride 2, SAME.</summary>
     [Theory]
     [MemberData(nameof(DepthwiseVariantNames))]

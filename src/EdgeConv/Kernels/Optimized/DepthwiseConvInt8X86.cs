@@ -57,6 +57,11 @@ public enum DepthwiseConvInt8X86Isa
 /// past the depth writes its surplus bytes over the following pixels' first channels, which those pixels
 /// then rewrite, except near the row's end, where only the row's own bytes are stored (another thread may
 /// own the next row).</para>
+/// <para><b>Shared quads at stride 1.</b> With stride 1 and dilation 1, pixel ox + s reads the columns of pixel ox moved
+/// s on. So when kw + s fits the 4·groups columns a quad column holds, pixel ox + s can read pixel ox's quads with the
+/// filter moved s columns right within them (zeros before and after it). Quad rows are then built for every S-th pixel
+/// only (S = 4 for kw = 1 and 5, S = 2 for kw = 2, 3, 6 and 7), and the weights are stored in S sets, set s for the
+/// pixels with ox mod S = s: building a quad row and its memory shrink S times, the multiply-accumulates stay as they are.</para>
 /// <para><b>Two output rows at a time.</b> Where a slice has two consecutive output rows of one image,
 /// they are computed together: each weight and requantization operand is loaded once for both, and the
 /// quad rows they share (kh − stride_h of them, for dilation 1) are read while still in L1. The ring
@@ -87,7 +92,10 @@ public sealed class DepthwiseConvInt8X86
     private readonly int _positions;        // accumulator lanes per pixel: channels rounded up to the blocks
     private readonly byte[] _weights;       // units, see remarks
     private readonly int[] _bias;           // folded, per position
-    private readonly int[] _tapColumns;     // source byte offset of each (group, k): kx · dw · depth, kx past kw replaced by 4·group
+    private readonly int[] _tapColumns;     // source byte offset of each (group, k): kx · dw · depth (unshared: kx past kw replaced by 4·group)
+    private readonly int _share;            // output pixels per quad column: 1, or 2 or 4 at stride 1 (see the remarks)
+    private readonly int _quadColumns;      // quad columns per quad row: ceil(outW / share)
+    private readonly int _setBytes;         // bytes of one weight set; pixel ox reads set ox mod share
     private readonly RequantizeInt8X86 _requant;
     private readonly Shape4 _inShape, _outShape;
     private readonly int _ringRows, _sourceOffset, _sourceBytes, _slotsOffset, _slotBytes;
@@ -148,7 +156,7 @@ public sealed class DepthwiseConvInt8X86
         long groups = (filterShape.W + 3) / 4;
         long sourceOffset = (4L * (2 * filterShape.H * groups + ringRows) + 31) & ~31L;
         long sourceBytes = (PaddedWidth(g, inShape, filterShape, outShape) * filterShape.C + SourceSlack + 31) & ~31L;
-        long slotBytes = (long)outShape.W * groups * Blocks(filterShape.C).Positions * 4;
+        long slotBytes = QuadColumns(g, filterShape.W, outShape.W) * groups * Blocks(filterShape.C).Positions * 4;
         long slotsOffset = sourceOffset + sourceBytes;
         return (sourceOffset, sourceBytes, slotsOffset, slotBytes, slotsOffset + ringRows * slotBytes);
     }
@@ -156,9 +164,37 @@ public sealed class DepthwiseConvInt8X86
     /// <summary>Input rows two consecutive output rows read: (kh−1)·dilation_h + 1 + stride_h.</summary>
     private static long RingRows(int kh, ConvGeometry g) => (long)(kh - 1) * g.DilationH + 1 + g.StrideH;
 
-    /// <summary>Columns of the padded source row: the left padding, the image, and as many columns on the right as the last window reaches.</summary>
-    private static long PaddedWidth(ConvGeometry g, Shape4 inShape, Shape4 filterShape, Shape4 outShape) =>
-        Math.Max((long)g.PadLeft + inShape.W, (long)(outShape.W - 1) * g.StrideW + (long)(filterShape.W - 1) * g.DilationW + 1);
+    /// <summary>
+    /// Columns of the padded source row: the left padding, the image, and as many columns on the right as the
+    /// last window reaches (shared quads: as the last quad column's 4·groups taps reach).
+    /// </summary>
+    private static long PaddedWidth(ConvGeometry g, Shape4 inShape, Shape4 filterShape, Shape4 outShape)
+    {
+        int share = Share(g, filterShape.W);
+        long reach = share == 1
+            ? (long)(outShape.W - 1) * g.StrideW + (long)(filterShape.W - 1) * g.DilationW + 1
+            : (QuadColumns(g, filterShape.W, outShape.W) - 1) * share + 4L * ((filterShape.W + 3) / 4);
+        return Math.Max((long)g.PadLeft + inShape.W, reach);
+    }
+
+    /// <summary>
+    /// Output pixels that read one quad column (see the remarks): at stride 1 and dilation 1, 4 when the
+    /// filter's width plus 3 fits its groups of 4 columns (kw = 1, 5), 2 when kw plus 1 does (kw = 2, 3, 6, 7), else 1.
+    /// </summary>
+    private static int Share(ConvGeometry g, int kw)
+    {
+        if (g.StrideW != 1 || g.DilationW != 1)
+            return 1;
+        int slots = 4 * ((kw + 3) / 4);
+        return kw + 3 <= slots ? 4 : kw + 1 <= slots ? 2 : 1;
+    }
+
+    /// <summary>Quad columns of a quad row: one per <see cref="Share"/> output pixels.</summary>
+    private static long QuadColumns(ConvGeometry g, int kw, int outW)
+    {
+        int share = Share(g, kw);
+        return ((long)outW + share - 1) / share;
+    }
 
     /// <summary>Packs the weights for <see cref="Best"/> and folds the zero points into the bias.</summary>
     public DepthwiseConvInt8X86(ConvGeometry g, int depthMultiplier, RequantParams q, Shape4 inShape,
@@ -216,7 +252,10 @@ public sealed class DepthwiseConvInt8X86
 
         bool vnni = isa == DepthwiseConvInt8X86Isa.AvxVnni;
         int unitBytes = vnni ? VnniDot.UnitBytes : Avx2Dot.UnitBytes;
-        _weights = new byte[_positions / 8 * _quads * unitBytes];
+        _share = Share(g, _kw);
+        _quadColumns = (int)QuadColumns(g, _kw, outShape.W);
+        _setBytes = _positions / 8 * _quads * unitBytes;
+        _weights = new byte[_share * _setBytes];
         var weights8 = MemoryMarshal.Cast<byte, sbyte>(_weights.AsSpan());
         var weights16 = MemoryMarshal.Cast<byte, short>(_weights.AsSpan());
         _bias = new int[_positions];
@@ -226,20 +265,23 @@ public sealed class DepthwiseConvInt8X86
             if (oc < 0)
                 continue;
             int lane = p % 8, sum = 0;
-            for (int quad = 0; quad < _quads; quad++)
-            {
-                int unit = unitAt[p / 8] + quad * widthAt[p / 8], ky = quad / _groups, group = quad % _groups;
-                for (int k = 0; k < 4; k++)
+            for (int set = 0; set < _share; set++)
+                for (int quad = 0; quad < _quads; quad++)
                 {
-                    int kx = 4 * group + k;
-                    sbyte f = kx < _kw ? filter[(ky * _kw + kx) * _depth + oc] : (sbyte)0;
-                    sum += f;
-                    if (vnni)
-                        weights8[unit * 32 + 4 * lane + k] = f;
-                    else
-                        weights16[unit * 32 + (k & 1) * 16 + 2 * lane + (k >> 1)] = f;
+                    // Set s holds the filter moved s columns right: pixel S·j + s reads quad column j.
+                    int unit = set * (_setBytes / unitBytes) + unitAt[p / 8] + quad * widthAt[p / 8], ky = quad / _groups, group = quad % _groups;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        int kx = 4 * group + k - set;
+                        sbyte f = kx >= 0 && kx < _kw ? filter[(ky * _kw + kx) * _depth + oc] : (sbyte)0;
+                        if (set == 0)
+                            sum += f;
+                        if (vnni)
+                            weights8[unit * 32 + 4 * lane + k] = f;
+                        else
+                            weights16[unit * 32 + (k & 1) * 16 + 2 * lane + (k >> 1)] = f;
+                    }
                 }
-            }
             _bias[p] = unchecked((bias.IsEmpty ? 0 : bias[oc]) + (q.InputOffset - 128) * sum);
         }
         _requant = new RequantizeInt8X86(q, channelAt, AccumulatorBounds(filter, _depth, _bias, channelAt));
@@ -248,7 +290,8 @@ public sealed class DepthwiseConvInt8X86
         for (int group = 0; group < _groups; group++)
             for (int k = 0; k < 4; k++)
             {
-                int kx = 4 * group + k < _kw ? 4 * group + k : 4 * group;   // past kw: any column of the row (weight 0)
+                // Unshared, a column past kw reads any column of the row (its weight is 0); shared, it is a later pixel's tap.
+                int kx = 4 * group + k < _kw || _share > 1 ? 4 * group + k : 4 * group;
                 _tapColumns[4 * group + k] = kx * g.DilationW * _depth;
             }
 
@@ -387,8 +430,8 @@ public sealed class DepthwiseConvInt8X86
         }
 
         ref byte src = ref MemoryMarshal.GetReference(source);
-        int groups = _groups, outW = _outShape.W, blocks32 = _blocks32;
-        nint step = _g.StrideW * _depth, quadBytes = _positions * 4, pixel = groups * quadBytes;
+        int groups = _groups, outW = _quadColumns, blocks32 = _blocks32;
+        nint step = _g.StrideW * _share * _depth, quadBytes = _positions * 4, pixel = groups * quadBytes;
         for (int group = 0; group < groups; group++)
         {
             ref byte s0 = ref Unsafe.Add(ref src, _tapColumns[4 * group]);
@@ -496,23 +539,34 @@ public sealed class DepthwiseConvInt8X86
         ref int operands = ref requant.Operands;
         int quads = _quads, depth = _depth, outW = _outShape.W, blocks32 = _blocks32, rowBytes = outW * depth;
         nint pixel = _positions * 4 * _groups, blockWeights = 4 * quads * TDot.UnitBytes;
+        int share = _share, setBytes = _setBytes;
         int ox = 0;
         // A layer of at most 16 channels (one block of 8 or 16 per pixel) takes 4 or 2 pixels per call, in the
         // four accumulators a block of 32 would use: one call, one weight load per quad and one load of the
-        // requantization operands serve them all.
+        // requantization operands serve them all. Pixel ox reads quad column ox / S with weight set ox mod S.
         if (blocks32 == 0 && _block8)
+        {
+            // ox is a multiple of 4, so of S: pixel i's quads are (i / S) columns on, its weights set i mod S.
+            nint x1 = 1 / share * pixel, x2 = 2 / share * pixel, x3 = 3 / share * pixel;
+            nint w1 = 1 % share * setBytes, w2 = 2 % share * setBytes, w3 = 3 % share * setBytes;
             for (; ox <= outW - 4; ox += 4)
-                PixelsOutOfLine<TDot, TReq, TRows, One>(ref Unsafe.Add(ref rows, ox * pixel), pixel, ref offA, ref offB, quads, ref weights, ref bias,
-                    ref operands, requant, ref Unsafe.Add(ref dstA, ox * depth), ref Unsafe.Add(ref dstB, ox * depth), depth, rowBytes - ox * depth);
+                PixelsOutOfLine<TDot, TReq, TRows, One>(ref Unsafe.Add(ref rows, ox / share * pixel), x1, x2, x3, w1, w2, w3, ref offA, ref offB, quads,
+                    ref weights, ref bias, ref operands, requant, ref Unsafe.Add(ref dstA, ox * depth), ref Unsafe.Add(ref dstB, ox * depth), depth, rowBytes - ox * depth);
+        }
         else if (blocks32 == 0 && _block16)
+        {
+            // ox is even: with S ≥ 2 pixel ox + 1 shares ox's quad column and reads the next weight set.
+            nint next = share == 1 ? pixel : 0, nextSet = share == 1 ? 0 : setBytes, unit = TDot.UnitBytes;
             for (; ox <= outW - 2; ox += 2)
-                PixelsOutOfLine<TDot, TReq, TRows, Two>(ref Unsafe.Add(ref rows, ox * pixel), pixel, ref offA, ref offB, quads, ref weights, ref bias,
-                    ref operands, requant, ref Unsafe.Add(ref dstA, ox * depth), ref Unsafe.Add(ref dstB, ox * depth), depth, rowBytes - ox * depth);
+                PixelsOutOfLine<TDot, TReq, TRows, Two>(ref Unsafe.Add(ref rows, ox / share * pixel), 32, next, next + 32, unit, nextSet, nextSet + unit,
+                    ref offA, ref offB, quads, ref Unsafe.Add(ref weights, ox % share * setBytes), ref bias, ref operands, requant,
+                    ref Unsafe.Add(ref dstA, ox * depth), ref Unsafe.Add(ref dstB, ox * depth), depth, rowBytes - ox * depth);
+        }
         for (; ox < outW; ox++)
         {
             // Per block, the refs move on: quads by 32·4 bytes, weights by a block's units, outputs by 32.
-            ref byte x = ref Unsafe.Add(ref rows, ox * pixel);
-            ref byte w = ref weights;
+            ref byte x = ref Unsafe.Add(ref rows, ox / share * pixel);
+            ref byte w = ref Unsafe.Add(ref weights, ox % share * setBytes);
             ref int b = ref bias;
             ref int o = ref operands;
             ref sbyte ya = ref Unsafe.Add(ref dstA, ox * depth);
@@ -549,21 +603,21 @@ public sealed class DepthwiseConvInt8X86
 
     /// <summary>
     /// The only block (of <typeparamref name="TWidth"/> = 1 or 2 quad vectors) of 4 / <typeparamref name="TWidth"/>
-    /// consecutive pixels, the first at <paramref name="x"/> and each next one <paramref name="pixel"/> bytes on, for
-    /// one or two rows: accumulator vector v belongs to pixel v / W and holds that pixel's vector v mod W. Outputs
+    /// consecutive pixels, for one or two rows: accumulator vector v belongs to pixel v / W and holds that pixel's
+    /// vector v mod W; its quads are at <paramref name="x"/> + xv and its weights at <paramref name="w"/> + wv (x0 = w0
+    /// = 0), which says both where its pixel's quad column is and which weight set that pixel reads. Outputs
     /// are stored pixel by pixel in order, <paramref name="depth"/> bytes apart, so that a pixel's surplus bytes are
     /// rewritten by the next.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void PixelsOutOfLine<TDot, TReq, TRows, TWidth>(ref byte x, nint pixel, ref int offA, ref int offB, int quads,
+    private static void PixelsOutOfLine<TDot, TReq, TRows, TWidth>(ref byte x, nint x1, nint x2, nint x3,
+        nint w1, nint w2, nint w3, ref int offA, ref int offB, int quads,
         ref byte w, ref int bias, ref int operands, RequantizeInt8X86 requant, ref sbyte yA, ref sbyte yB, int depth, int room)
         where TDot : struct, IQuadDot where TReq : struct, IRequantForm where TRows : struct, IRowCount where TWidth : struct, IBlockWidth
     {
         int width = TWidth.Vectors;
         nint unit = TDot.UnitBytes;
-        // Vector v reads pixel v / W at x + (v / W)·pixel + 32·(v mod W), weights of unit v mod W, bias and operands of lanes 8·(v mod W).
-        nint x1 = width == 1 ? pixel : 32, x2 = width == 1 ? 2 * pixel : pixel, x3 = width == 1 ? 3 * pixel : pixel + 32;
-        nint w1 = width == 1 ? 0 : unit;
+        // Vector v reads its quads at x + xv and its weights at w + wv (+ the quad's units), bias and operands of lanes 8·(v mod W).
         var bias0 = Vector256.LoadUnsafe(ref bias);
         var bias1 = width == 1 ? bias0 : Vector256.LoadUnsafe(ref bias, 8);
         Vector256<int> a0 = bias0, a1 = bias1, a2 = bias0, a3 = bias1;
@@ -574,15 +628,15 @@ public sealed class DepthwiseConvInt8X86
             ref byte xa = ref Unsafe.Add(ref x, Unsafe.Add(ref offA, q));
             a0 = TDot.Dot(a0, Vector256.LoadUnsafe(ref xa), ref wq);
             a1 = TDot.Dot(a1, Vector256.LoadUnsafe(ref Unsafe.Add(ref xa, x1)), ref Unsafe.Add(ref wq, w1));
-            a2 = TDot.Dot(a2, Vector256.LoadUnsafe(ref Unsafe.Add(ref xa, x2)), ref wq);
-            a3 = TDot.Dot(a3, Vector256.LoadUnsafe(ref Unsafe.Add(ref xa, x3)), ref Unsafe.Add(ref wq, w1));
+            a2 = TDot.Dot(a2, Vector256.LoadUnsafe(ref Unsafe.Add(ref xa, x2)), ref Unsafe.Add(ref wq, w2));
+            a3 = TDot.Dot(a3, Vector256.LoadUnsafe(ref Unsafe.Add(ref xa, x3)), ref Unsafe.Add(ref wq, w3));
             if (TRows.Two)
             {
                 ref byte xb = ref Unsafe.Add(ref x, Unsafe.Add(ref offB, q));
                 b0 = TDot.Dot(b0, Vector256.LoadUnsafe(ref xb), ref wq);
                 b1 = TDot.Dot(b1, Vector256.LoadUnsafe(ref Unsafe.Add(ref xb, x1)), ref Unsafe.Add(ref wq, w1));
-                b2 = TDot.Dot(b2, Vector256.LoadUnsafe(ref Unsafe.Add(ref xb, x2)), ref wq);
-                b3 = TDot.Dot(b3, Vector256.LoadUnsafe(ref Unsafe.Add(ref xb, x3)), ref Unsafe.Add(ref wq, w1));
+                b2 = TDot.Dot(b2, Vector256.LoadUnsafe(ref Unsafe.Add(ref xb, x2)), ref Unsafe.Add(ref wq, w2));
+                b3 = TDot.Dot(b3, Vector256.LoadUnsafe(ref Unsafe.Add(ref xb, x3)), ref Unsafe.Add(ref wq, w3));
             }
         }
         ref int operands1 = ref width == 1 ? ref operands : ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(8));

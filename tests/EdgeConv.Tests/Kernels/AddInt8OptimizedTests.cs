@@ -193,10 +193,7 @@ public class AddInt8OptimizedTests
         var run = Prepare(variant, AddInt8Reference.Prepare(0.1f, 3, 0.2f, -1, 0.25f, 2, FusedActivation.Relu), false);
         sbyte[] a = RandomTensors.Int8(rng, 100), b = RandomTensors.Int8(rng, 100);
         var o = new sbyte[100];
-        run(a, b, o);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        run(a, b, o);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertNoneAfterWarmUp(() => run(a, b, o));
     }
 
     /// <summary>The interpreter runs MobileNetV2's residual ADDs on the AVX-512 kernel, else the AVX2 one, else the Vector128 one where Vector128 is accelerated.</summary>

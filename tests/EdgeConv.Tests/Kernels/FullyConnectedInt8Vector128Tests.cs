@@ -144,10 +144,7 @@ public class FullyConnectedInt8Vector128Tests
         var c = RandomCase(new Random(3), 2, 100, 17);
         var kernel = new FullyConnectedInt8Vector128(c.Q, c.Filter, c.Units, c.Depth, c.Bias, tile);
         var output = new sbyte[c.Batches * c.Units];
-        kernel.Run(c.Input, output, c.Batches);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        kernel.Run(c.Input, output, c.Batches);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertNoneAfterWarmUp(() => kernel.Run(c.Input, output, c.Batches));
     }
 
     /// <summary>The interpreter runs MobileNetV2's classifier on the optimized kernel where Vector128 is accelerated.</summary>

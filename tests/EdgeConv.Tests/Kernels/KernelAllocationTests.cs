@@ -101,10 +101,6 @@ public class KernelAllocationTests
             meanVector.Run(a, mean);
         }
 
-        RunAll(); // JIT and type initialisation happen here.
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RunAll();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Allocations.AssertNoneAfterWarmUp(RunAll);
     }
 }

@@ -70,10 +70,7 @@ public class MeanInt8Vector128Tests
         var kernel = new MeanInt8Vector128(MeanInt8Reference.Prepare(0.1f, -128, 0.09f, -128), shape);
         var input = RandomTensors.Int8(new Random(1), shape.FlatSize);
         var output = new sbyte[45];
-        kernel.Run(input, output);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        kernel.Run(input, output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertNoneAfterWarmUp(() => kernel.Run(input, output));
     }
 
     /// <summary>The interpreter runs MobileNetV2's global average (MEAN) on the vector kernel where Vector128 is accelerated.</summary>

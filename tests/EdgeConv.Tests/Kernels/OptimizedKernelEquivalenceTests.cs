@@ -395,10 +395,7 @@ public class OptimizedKernelEquivalenceTests
             : RandomPointwise(new Random(3), 33, 19, smallImage: false);
         var run = variant.Prepare(c);
         var output = new sbyte[c.OutShape.FlatSize];
-        run(output); // JIT and type initialisation happen here.
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        run(output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertNoneAfterWarmUp(() => run(output));
     }
 
     /// <summary>

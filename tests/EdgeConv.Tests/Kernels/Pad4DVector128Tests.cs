@@ -77,10 +77,7 @@ public class Pad4DVector128Tests
         var kernel = new Pad4DVector128([1, 5, 5, 24], [0, 1, 1, 2], [1, 7, 7, 28], [0x80]);
         var input = new byte[5 * 5 * 24];
         var output = new byte[7 * 7 * 28];
-        kernel.Run(input, output);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        kernel.Run(input, output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertNoneAfterWarmUp(() => kernel.Run(input, output));
     }
 
     /// <summary>The interpreter runs MobileNetV2's pads on the vector kernel where Vector128 is accelerated.</summary>

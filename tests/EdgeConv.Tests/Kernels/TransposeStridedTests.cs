@@ -1,5 +1,6 @@
 using EdgeConv.Kernels.Optimized;
 using EdgeConv.Kernels.Reference;
+using EdgeConv.Tests.Support;
 
 namespace EdgeConv.Tests.Kernels;
 
@@ -54,10 +55,7 @@ public class TransposeStridedTests
         var kernel = new TransposeStrided([1, 3, 8, 8], [0, 2, 3, 1], 1);
         var input = new byte[192];
         var output = new byte[192];
-        kernel.Run(input, output);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        kernel.Run(input, output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertNoneAfterWarmUp(() => kernel.Run(input, output));
     }
 
     private static void AssertEqualsReference(int[] dims, int[] perm, int size, Random rng, string context)

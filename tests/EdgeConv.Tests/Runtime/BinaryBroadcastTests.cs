@@ -3,6 +3,7 @@ using EdgeConv.Graph;
 using EdgeConv.Kernels.Reference;
 using EdgeConv.Quantization;
 using EdgeConv.Runtime;
+using EdgeConv.Tests.Support;
 
 namespace EdgeConv.Tests.Runtime;
 
@@ -62,20 +63,7 @@ public class BinaryBroadcastTests
         }
         interpreter.Invoke();
         Assert.Equal(expected, interpreter.Output<sbyte>(0).ToArray());
-        // An allocation per invoke shows in every window of 100 invokes. The runtime may allocate once on this thread
-        // while our methods tier up (under qemu, seen once: 2,536 bytes, likely the tiered-compilation worker's
-        // thread object being created), so a window may be retried twice; the last must be clean.
-        long allocated = 0;
-        for (int window = 0; window < 3; window++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 100; i++)
-                interpreter.Invoke();
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated == 0)
-                break;
-        }
-        Assert.Equal(0, allocated);
+        Allocations.AssertNoneAfterWarmUp(interpreter.Invoke, perWindow: 100);
 
         // Without a vector kernel (no SIMD) every broadcast runs the reference and is named plainly "(broadcast)".
         string kernel = model.Operations[0].Kernel;

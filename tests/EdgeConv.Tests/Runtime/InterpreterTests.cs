@@ -17,12 +17,7 @@ public class InterpreterTests
             Assert.Contains(op, ops);
         var interpreter = new Interpreter(model);
         new Random(1).NextBytes(interpreter.Input(0));
-        interpreter.Invoke(); // the first call may JIT; from then on nothing may allocate
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-            interpreter.Invoke();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Allocations.AssertNoneAfterWarmUp(interpreter.Invoke, perWindow: 1000);
     }
 
     [Theory]
@@ -46,11 +41,7 @@ public class InterpreterTests
         {
             new Random(1).NextBytes(interpreter.Input(0));
         }
-        interpreter.Invoke();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-            interpreter.Invoke();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertNoneAfterWarmUp(interpreter.Invoke, perWindow: 1000);
     }
 
     [Fact]

@@ -69,11 +69,7 @@ public class ThreadingTests
         var model = Model.FromGraph(EdgeConv.Graph.DemoNetworks.MobileNetStyle(42));
         using var it = new Interpreter(model, new InterpreterOptions { Threads = 3 });
         Assert.Equal(3, it.Threads);
-        it.Invoke();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
-            it.Invoke();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertNoneAfterWarmUp(it.Invoke, perWindow: 200);
     }
 
     [Fact]

@@ -644,29 +644,70 @@ public sealed class DepthwiseConvInt8X86
         Requantize<TReq, TRows>(requant, ref a1, ref b1, ref operands1);
         Requantize<TReq, TRows>(requant, ref a2, ref b2, ref operands);
         Requantize<TReq, TRows>(requant, ref a3, ref b3, ref operands1);
-        StorePixels<TWidth>(requant, a0, a1, a2, a3, ref yA, depth, room);
+        // Both rows narrowed before any store, and the row's end handled out of line: no vector is live across a
+        // call on the common path (the ABI keeps none in registers across one, so the JIT spilled all eight).
+        var bytesA = NarrowPixels<TWidth>(requant, a0, a1, a2, a3);
+        var bytesB = TRows.Two ? NarrowPixels<TWidth>(requant, b0, b1, b2, b3) : default;
+        int pixelBytes = 8 * width, last = (4 / width - 1) * depth;
+        if (room - last >= pixelBytes)
+        {
+            StorePixels<TWidth>(bytesA, ref yA, depth);
+            if (TRows.Two)
+                StorePixels<TWidth>(bytesB, ref yB, depth);
+            return;
+        }
+        StorePixelsPartial(bytesA, ref yA, depth, room, 4 / width, pixelBytes);
         if (TRows.Two)
-            StorePixels<TWidth>(requant, b0, b1, b2, b3, ref yB, depth, room);
+            StorePixelsPartial(bytesB, ref yB, depth, room, 4 / width, pixelBytes);
     }
 
     /// <summary>
-    /// Stores one row's results of <see cref="PixelsOutOfLine"/>: 4 pixels of one vector (<typeparamref name="TWidth"/>
-    /// = 1) or 2 of two, <paramref name="depth"/> bytes apart, in pixel order.
+    /// One row's results of <see cref="PixelsOutOfLine"/>, narrowed, clamped and put in pixel order: 4 pixels of 8
+    /// bytes (<typeparamref name="TWidth"/> = 1) or 2 of 16. <see cref="RequantizeInt8X86.Pack32"/> leaves the
+    /// dwords as r0.lane0, r1.lane0, r2.lane0, r3.lane0, then the lanes 1 (4 values each); one <c>vpermd</c> orders them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePixels<TWidth>(RequantizeInt8X86 requant, Vector256<int> r0, Vector256<int> r1, Vector256<int> r2, Vector256<int> r3,
-        ref sbyte y, int depth, int room) where TWidth : struct, IBlockWidth
+    private static Vector256<sbyte> NarrowPixels<TWidth>(RequantizeInt8X86 requant, Vector256<int> r0, Vector256<int> r1, Vector256<int> r2, Vector256<int> r3)
+        where TWidth : struct, IBlockWidth
+    {
+        var order = TWidth.Vectors == 1 ? Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7) : Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7);
+        return Avx2.PermuteVar8x32(requant.Pack32(r0, r1, r2, r3).AsInt32(), order).AsSByte();
+    }
+
+    /// <summary>
+    /// Stores <see cref="NarrowPixels"/>' bytes: 4 pixels of 8 (<typeparamref name="TWidth"/> = 1) or 2 of 16,
+    /// <paramref name="depth"/> bytes apart, in pixel order (each pixel's surplus is rewritten by the next), all of
+    /// them before the row's end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePixels<TWidth>(Vector256<sbyte> bytes, ref sbyte y, int depth) where TWidth : struct, IBlockWidth
     {
         if (TWidth.Vectors == 1)
         {
-            Store<One>(requant, r0, default, default, default, ref y, room);
-            Store<One>(requant, r1, default, default, default, ref Unsafe.Add(ref y, depth), room - depth);
-            Store<One>(requant, r2, default, default, default, ref Unsafe.Add(ref y, 2 * depth), room - 2 * depth);
-            Store<One>(requant, r3, default, default, default, ref Unsafe.Add(ref y, 3 * depth), room - 3 * depth);
+            var (lower, upper) = (bytes.GetLower().AsUInt64(), bytes.GetUpper().AsUInt64());
+            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y), lower.ToScalar());
+            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref y, depth)), lower.GetElement(1));
+            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref y, 2 * depth)), upper.ToScalar());
+            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref y, 3 * depth)), upper.GetElement(1));
             return;
         }
-        Store<Two>(requant, r0, r1, default, default, ref y, room);
-        Store<Two>(requant, r2, r3, default, default, ref Unsafe.Add(ref y, depth), room - depth);
+        bytes.GetLower().StoreUnsafe(ref y);
+        bytes.GetUpper().StoreUnsafe(ref Unsafe.Add(ref y, depth));
+    }
+
+    /// <summary>
+    /// <see cref="StorePixels{TWidth}"/> near the row's end, <paramref name="room"/> bytes before it: each of the
+    /// <paramref name="pixels"/> pixels stores its <paramref name="pixelBytes"/> bytes, or only the row's own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StorePixelsPartial(Vector256<sbyte> bytes, ref sbyte y, int depth, int room, int pixels, int pixelBytes)
+    {
+        for (int p = 0; p < pixels; p++)
+        {
+            int count = Math.Min(pixelBytes, room - p * depth);
+            for (int i = 0; i < count; i++)
+                Unsafe.Add(ref y, p * depth + i) = bytes.GetElement(p * pixelBytes + i);
+        }
     }
 
     /// <summary>
@@ -691,9 +732,19 @@ public sealed class DepthwiseConvInt8X86
             Requantize<TReq, TRows>(requant, ref a2, ref b2, ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(16)));
             Requantize<TReq, TRows>(requant, ref a3, ref b3, ref Unsafe.Add(ref operands, RequantizeInt8X86.OperandsAt(24)));
         }
-        Store<TWidth>(requant, a0, a1, a2, a3, ref yA, room);
+        // As in PixelsOutOfLine: both rows narrowed first, the row's end out of line, so no call on the common path.
+        var bytesA = Narrow<TWidth>(requant, a0, a1, a2, a3);
+        var bytesB = TRows.Two ? Narrow<TWidth>(requant, b0, b1, b2, b3) : default;
+        if (room >= 8 * width)
+        {
+            Store<TWidth>(bytesA, ref yA);
+            if (TRows.Two)
+                Store<TWidth>(bytesB, ref yB);
+            return;
+        }
+        StorePixelsPartial(bytesA, ref yA, 0, room, 1, 8 * width);
         if (TRows.Two)
-            Store<TWidth>(requant, b0, b1, b2, b3, ref yB, room);
+            StorePixelsPartial(bytesB, ref yB, 0, room, 1, 8 * width);
     }
 
     /// <summary>
@@ -752,56 +803,27 @@ public sealed class DepthwiseConvInt8X86
             a = TReq.Apply(requant, a, ref operands);
     }
 
+    /// <summary>A block's results narrowed, clamped and in channel order: its first 8·<typeparamref name="TWidth"/> bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<sbyte> Narrow<TWidth>(RequantizeInt8X86 requant, Vector256<int> r0, Vector256<int> r1, Vector256<int> r2, Vector256<int> r3)
+        where TWidth : struct, IBlockWidth =>
+        TWidth.Vectors == 4 ? requant.Pack32(r0, r1, r2, r3) :
+        TWidth.Vectors == 2 ? requant.Pack16(r0, r1).ToVector256Unsafe() : requant.Pack8(r0).ToVector256Unsafe();
+
     /// <summary>
-    /// Packs a block's results and stores them at <paramref name="y"/>, <paramref name="room"/> bytes before the
-    /// row's end (see <see cref="Store32"/>).
+    /// Stores a block's <see cref="Narrow"/>ed bytes, all of them: results past the depth land on the following
+    /// pixels' first channels, which are computed later and rewrite them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TWidth>(RequantizeInt8X86 requant, Vector256<int> r0, Vector256<int> r1, Vector256<int> r2, Vector256<int> r3, ref sbyte y, int room)
-        where TWidth : struct, IBlockWidth
+    private static void Store<TWidth>(Vector256<sbyte> bytes, ref sbyte y) where TWidth : struct, IBlockWidth
     {
         if (TWidth.Vectors == 4)
-            Store32(requant.Pack32(r0, r1, r2, r3), ref y, room);
+            bytes.StoreUnsafe(ref y);
         else if (TWidth.Vectors == 2)
-            Store16(requant.Pack16(r0, r1), ref y, room);
-        else if (room >= 8)
-            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y), requant.Pack8(r0).AsInt64().ToScalar());
+            bytes.GetLower().StoreUnsafe(ref y);
         else
-            StorePartial(requant.Pack8(r0), default, ref y, room);
+            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y), bytes.AsUInt64().ToScalar());
     }
-
-    /// <summary>
-    /// Stores a block's 32 results at <paramref name="y"/>, <paramref name="room"/> bytes before the row's end.
-    /// Results past the depth land on the following pixels' first channels, which are computed later and
-    /// rewrite them; within a block's width of the row's end only the row's own bytes are stored.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store32(Vector256<sbyte> v, ref sbyte y, int room)
-    {
-        if (room >= 32)
-            v.StoreUnsafe(ref y);
-        else
-            StorePartial(v.GetLower(), v.GetUpper(), ref y, room);
-    }
-
-    /// <summary><see cref="Store32"/> for a block of 16.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store16(Vector128<sbyte> v, ref sbyte y, int room)
-    {
-        if (room >= 16)
-            v.StoreUnsafe(ref y);
-        else
-            StorePartial(v, default, ref y, room);
-    }
-
-    /// <summary>The first <paramref name="count"/> (&lt; 32) bytes of (<paramref name="lo"/>, <paramref name="hi"/>), one at a time: a row's last pixel only.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial(Vector128<sbyte> lo, Vector128<sbyte> hi, ref sbyte y, int count)
-    {
-        for (int i = 0; i < count; i++)
-            Unsafe.Add(ref y, i) = i < 16 ? lo.GetElement(i) : hi.GetElement(i - 16);
-    }
-
 
     /// <summary>8 bytes in the lower half of a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -141,35 +141,22 @@ public sealed class Pool2DInt8Vector
     /// <summary>
     /// The max of a window of 2×2 taps in the image (a 2×2 pool's, or a larger one's clipped at a corner), at least 16
     /// channels: the taps' loads written out, and no per-channel-block call (BlazeFace's 2×2 pools spent more on
-    /// the generic window's loops and calls than on the loads).
+    /// the generic window's loops and calls than on the loads). 16 channels a step at any width: a second,
+    /// 256-bit copy of the loop saved 0.2 µs on BlazeFace's 42-channel pool and nothing on its 28-channel one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Max2x2(ref sbyte p, int rowStride, int c, ref sbyte dst)
     {
         ref sbyte q = ref Unsafe.Add(ref p, rowStride);
-        if (Width == VectorWidth.Vector256 && c >= 32)
-        {
-            var (lo, hi) = (Vector256.Create(_min), Vector256.Create(_max));
-            for (int ch = 0; ; ch += 32)
-            {
-                // The last step ends at c, overlapping the one before it.
-                if (ch > c - 32)
-                    ch = c - 32;
-                var m = Vector256.Max(Vector256.Max(Vector256.LoadUnsafe(ref p, (nuint)ch), Vector256.LoadUnsafe(ref p, (nuint)(ch + c))),
-                    Vector256.Max(Vector256.LoadUnsafe(ref q, (nuint)ch), Vector256.LoadUnsafe(ref q, (nuint)(ch + c))));
-                Vector256.Min(Vector256.Max(m, lo), hi).StoreUnsafe(ref dst, (nuint)ch);
-                if (ch == c - 32)
-                    return;
-            }
-        }
-        var (lo16, hi16) = (Vector128.Create(_min), Vector128.Create(_max));
+        var (lo, hi) = (Vector128.Create(_min), Vector128.Create(_max));
         for (int ch = 0; ; ch += 16)
         {
+            // The last step ends at c, overlapping the one before it.
             if (ch > c - 16)
                 ch = c - 16;
             var m = Vector128.Max(Vector128.Max(Vector128.LoadUnsafe(ref p, (nuint)ch), Vector128.LoadUnsafe(ref p, (nuint)(ch + c))),
                 Vector128.Max(Vector128.LoadUnsafe(ref q, (nuint)ch), Vector128.LoadUnsafe(ref q, (nuint)(ch + c))));
-            Vector128.Min(Vector128.Max(m, lo16), hi16).StoreUnsafe(ref dst, (nuint)ch);
+            Vector128.Min(Vector128.Max(m, lo), hi).StoreUnsafe(ref dst, (nuint)ch);
             if (ch == c - 16)
                 return;
         }

@@ -254,7 +254,8 @@ public sealed class DepthwiseConvInt8X86
         int unitBytes = vnni ? VnniDot.UnitBytes : Avx2Dot.UnitBytes;
         _share = Share(g, _kw);
         _quadColumns = (int)QuadColumns(g, _kw, outShape.W);
-        _setBytes = _positions / 8 * _quads * unitBytes;
+        int setUnits = _positions / 8 * _quads;
+        _setBytes = setUnits * unitBytes;
         _weights = new byte[_share * _setBytes];
         var weights8 = MemoryMarshal.Cast<byte, sbyte>(_weights.AsSpan());
         var weights16 = MemoryMarshal.Cast<byte, short>(_weights.AsSpan());
@@ -269,7 +270,7 @@ public sealed class DepthwiseConvInt8X86
                 for (int quad = 0; quad < _quads; quad++)
                 {
                     // Set s holds the filter moved s columns right: pixel S·j + s reads quad column j.
-                    int unit = set * (_setBytes / unitBytes) + unitAt[p / 8] + quad * widthAt[p / 8], ky = quad / _groups, group = quad % _groups;
+                    int unit = set * setUnits + unitAt[p / 8] + quad * widthAt[p / 8], ky = quad / _groups, group = quad % _groups;
                     for (int k = 0; k < 4; k++)
                     {
                         int kx = 4 * group + k - set;
@@ -656,9 +657,9 @@ public sealed class DepthwiseConvInt8X86
                 StorePixels<TWidth>(bytesB, ref yB, depth);
             return;
         }
-        StorePixelsPartial(bytesA, ref yA, depth, room, 4 / width, pixelBytes);
+        StoreNearRowEnd(bytesA, ref yA, depth, room, 4 / width, pixelBytes);
         if (TRows.Two)
-            StorePixelsPartial(bytesB, ref yB, depth, room, 4 / width, pixelBytes);
+            StoreNearRowEnd(bytesB, ref yB, depth, room, 4 / width, pixelBytes);
     }
 
     /// <summary>
@@ -696,11 +697,12 @@ public sealed class DepthwiseConvInt8X86
     }
 
     /// <summary>
-    /// <see cref="StorePixels{TWidth}"/> near the row's end, <paramref name="room"/> bytes before it: each of the
-    /// <paramref name="pixels"/> pixels stores its <paramref name="pixelBytes"/> bytes, or only the row's own.
+    /// Stores near the row's end, <paramref name="room"/> bytes before it: each of the <paramref name="pixels"/> pixels
+    /// (<paramref name="depth"/> bytes apart; one block is one pixel) stores its <paramref name="pixelBytes"/> bytes of
+    /// <paramref name="bytes"/>, or only the row's own.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePixelsPartial(Vector256<sbyte> bytes, ref sbyte y, int depth, int room, int pixels, int pixelBytes)
+    private static void StoreNearRowEnd(Vector256<sbyte> bytes, ref sbyte y, int depth, int room, int pixels, int pixelBytes)
     {
         for (int p = 0; p < pixels; p++)
         {
@@ -742,9 +744,9 @@ public sealed class DepthwiseConvInt8X86
                 Store<TWidth>(bytesB, ref yB);
             return;
         }
-        StorePixelsPartial(bytesA, ref yA, 0, room, 1, 8 * width);
+        StoreNearRowEnd(bytesA, ref yA, 0, room, 1, 8 * width);
         if (TRows.Two)
-            StorePixelsPartial(bytesB, ref yB, 0, room, 1, 8 * width);
+            StoreNearRowEnd(bytesB, ref yB, 0, room, 1, 8 * width);
     }
 
     /// <summary>
